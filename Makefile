@@ -1,0 +1,52 @@
+# MotCua: two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+PY := .venv/bin/python
+MOTCUA := .venv/bin/motcua
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: run test env check lint typecheck pytest browser messages demo bench clean
+
+.uv/bin/uv:
+	python3 -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: .uv/bin/uv pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	touch $@
+
+env: .venv/.synced messages  ## create the environment from the lock file
+
+messages: .venv/.synced
+	cd src/motcua && ../../$(MOTCUA) compilemessages --verbosity 0
+
+demo: env  ## migrate the embedded database and load the Lạng Sơn demo
+	mkdir -p var
+	$(MOTCUA) migrate --noinput --verbosity 0
+	$(MOTCUA) load_demo
+
+run: demo  ## serve the demo at http://127.0.0.1:8000
+	$(MOTCUA) runserver 127.0.0.1:8000
+
+lint: env
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: env
+	.venv/bin/mypy
+
+browser:  ## install the system Chromium the browser journeys use (root, Debian)
+	bash scripts/install-browser.sh
+
+pytest: env
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: env lint typecheck  ## the whole suite: lint, types, tests (browser journeys when Chromium is there)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: env
+	bash bench/run.sh
+
+clean:
+	rm -rf .venv .uv var

@@ -1,0 +1,59 @@
+"""Project-wide test set-up: the shared data folder, the frozen clock, the browser journeys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public data sets (../shared/data beside the repository, or $MOTCUA_SHARED_DATA)."""
+    from django.conf import settings
+
+    path = Path(settings.MOTCUA_SHARED_DATA)
+    if not path.is_dir():
+        pytest.fail(f"The shared data folder {path} is missing: set MOTCUA_SHARED_DATA to the data sets.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser journeys need Debian's Chromium: a failure in CI, a skip with a hint elsewhere."""
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    journeys = [item for item in items if item.get_closest_marker("browser")]
+    if not journeys:
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true but Chromium is missing at {CHROMIUM}: run `make browser` first.")
+    skip = pytest.mark.skip(
+        reason="Chromium not installed: run `sudo make browser` to enable the browser journeys"
+    )
+    for item in journeys:
+        item.add_marker(skip)

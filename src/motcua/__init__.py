@@ -1,0 +1,1 @@
+"""MotCua: the one-stop platform for a Vietnamese province's administrative procedures."""

@@ -1,0 +1,116 @@
+"""Reads of the catalogue: search, browse and one procedure with everything its page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from motcua.agencies.models import Agency
+from motcua.catalog.models import (
+    Field,
+    Level,
+    Procedure,
+    ProcedureAssignment,
+    PublicationState,
+)
+from motcua.catalog.parsing import fold
+
+LEVEL_FLAGS = {
+    Level.MINISTRY: "at_ministry",
+    Level.PROVINCE: "at_province",
+    Level.DISTRICT: "at_district",
+    Level.COMMUNE: "at_commune",
+}
+
+
+def procedure_search(
+    *,
+    q: str = "",
+    field: Field | None = None,
+    level: str | None = None,
+    agency: Agency | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[Procedure]:
+    """Published procedures matching every word of ``q`` (diacritics and case ignored).
+
+    Matches in the name rank first (a name starting with the phrase before one containing it), then
+    matches elsewhere (code, field, agencies); ties by name. Works alike on SQLite and PostgreSQL.
+    """
+    qs = Procedure.objects.filter(state=PublicationState.PUBLISHED).select_related("field")
+    if field is not None:
+        qs = qs.filter(field=field)
+    if level:
+        qs = qs.filter(**{LEVEL_FLAGS[Level(level)]: True})
+    if agency is not None:
+        qs = qs.filter(Q(assignments__agency=agency) & _valid_assignment(on)).distinct()
+    phrase = fold(q).strip()
+    if not phrase:
+        return qs.order_by("name_folded")
+    for word in phrase.split():
+        qs = qs.filter(search_folded__contains=word)
+    rank = Case(
+        When(code=q.strip(), then=Value(0)),
+        When(name_folded__startswith=phrase, then=Value(1)),
+        When(name_folded__contains=phrase, then=Value(2)),
+        When(_all_words_in_name(phrase), then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(rank=rank).order_by("rank", "name_folded")
+
+
+def _all_words_in_name(phrase: str) -> Q:
+    condition = Q()
+    for word in phrase.split():
+        condition &= Q(name_folded__contains=word)
+    return condition
+
+
+def _valid_assignment(on: dt.date | None) -> Q:
+    if on is None:
+        return Q()
+    return (Q(assignments__valid_from__isnull=True) | Q(assignments__valid_from__lte=on)) & (
+        Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=on)
+    )
+
+
+def procedure_detail(*, code: str) -> Procedure | None:
+    """A published procedure with its current version's parts and agencies, in a fixed number of queries."""
+    return (
+        Procedure.objects.filter(code=code, state=PublicationState.PUBLISHED)
+        .select_related("field", "current_version")
+        .prefetch_related(
+            "current_version__channel_terms",
+            "current_version__components",
+            "current_version__legal_bases",
+            Prefetch(
+                "assignments",
+                queryset=ProcedureAssignment.objects.select_related("agency").order_by("agency__identifier"),
+            ),
+        )
+        .first()
+    )
+
+
+def fields_with_counts() -> QuerySet[Field]:
+    published = Q(procedures__state=PublicationState.PUBLISHED)
+    return Field.objects.annotate(procedure_count=Count("procedures", filter=published)).filter(
+        procedure_count__gt=0
+    )
+
+
+def level_counts() -> dict[str, int]:
+    published = Procedure.objects.filter(state=PublicationState.PUBLISHED)
+    return {level: published.filter(**{flag: True}).count() for level, flag in LEVEL_FLAGS.items()}
+
+
+def agencies_with_procedures(*, on: dt.date) -> QuerySet[Agency]:
+    valid = Q(procedure_assignments__valid_from__isnull=True) | Q(procedure_assignments__valid_from__lte=on)
+    valid &= Q(procedure_assignments__valid_to__isnull=True) | Q(procedure_assignments__valid_to__gte=on)
+    return (
+        Agency.objects.valid_on(on)
+        .annotate(procedure_count=Count("procedure_assignments", filter=valid))
+        .filter(procedure_count__gt=0)
+        .order_by("kind", "name")
+    )

@@ -1,0 +1,49 @@
+"""Reading configuration from the environment.
+
+Every variable MotCua reads is declared in ``VARIABLES`` below with its default and meaning; the
+README's configuration table is generated from this list (``motcua envdoc``), so there is one place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    help: str
+
+
+VARIABLES = [
+    Variable(
+        "MOTCUA_ENV", "development", "development, test or production; production refuses insecure settings"
+    ),
+    Variable("SECRET_KEY", "(development only: a fixed key)", "Django secret key; required in production"),
+    Variable("DEBUG", "true in development, else false", "Django debug pages; refused in production"),
+    Variable("ALLOWED_HOSTS", "127.0.0.1,localhost", "comma-separated host names served"),
+    Variable("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://...) behind a proxy"),
+    Variable("DATABASE_URL", "sqlite:///<repo>/var/motcua.sqlite3", "database; postgres://... in production"),
+    Variable("MEDIA_ROOT", "<repo>/var/media", "folder for uploaded files (templates, scans)"),
+    Variable("STATIC_ROOT", "<repo>/var/static", "folder collectstatic writes to"),
+    Variable("MOTCUA_SHARED_DATA", "<repo>/../shared/data", "folder with the public data sets to import"),
+    Variable("TIME_ZONE", "Asia/Ho_Chi_Minh", "the province's time zone"),
+    Variable("SECURE_SSL", "true in production", "HTTPS-only cookies and HSTS"),
+]
+
+
+def get(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def get_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def get_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]

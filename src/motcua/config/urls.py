@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
+
+from motcua.config.api import api
+
+admin.site.site_header = _("MotCua administration")
+admin.site.site_title = _("MotCua")
+admin.site.index_title = _("Administration")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("tai-khoan/", include("motcua.accounts.urls")),
+    path("", include("motcua.catalog.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
