@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_citizen_finds_a_procedure_and_downloads_its_form(page: Any, live_server: Any) -> None:
-    call_command("load_demo", "--quiet")
+    call_command("load_demo", "--quiet", "--curated-only")
 
     page.goto(live_server.url + "/")
     page.get_by_role("searchbox").fill("dang ky khai sinh")

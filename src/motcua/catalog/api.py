@@ -101,14 +101,14 @@ def _procedure_out(p: Procedure) -> ProcedureOut:
         legal_bases=[LegalBasisOut.from_orm(b) for b in v.legal_bases.all()] if v else [],
         agencies=[
             AgencyRefOut(identifier=a.agency.identifier, name=a.agency.name, is_boundless=a.is_boundless)
-            for a in p.assignments.all()
+            for a in getattr(p, "current_assignments", [])
         ],
     )
 
 
 @router.get("/{code}", response={200: ProcedureOut, **ERROR_RESPONSES}, summary="One procedure, in full")
 def get_procedure(request: HttpRequest, code: str) -> ProcedureOut:
-    procedure = selectors.procedure_detail(code=code)
+    procedure = selectors.procedure_detail(code=code, on=clock.today())
     if procedure is None:
         raise NotFoundError("Không tìm thấy thủ tục.")
     return _procedure_out(procedure)
@@ -133,5 +133,5 @@ def update_procedure(request: HttpRequest, code: str, payload: ProcedureUpdateIn
         state=payload.state,
         online_mode=payload.online_mode,
     )
-    updated = Procedure.objects.select_related("field", "current_version").get(pk=procedure.pk)
-    return _procedure_out(updated)
+    updated = selectors.procedure_detail(code=code, on=clock.today())
+    return _procedure_out(updated or procedure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import (
@@ -34,7 +35,8 @@ def procedure_search(
 ) -> QuerySet[Procedure]:
     """Published procedures matching every word of ``q`` (diacritics and case ignored).
 
-    Matches in the name rank first (a name starting with the phrase before one containing it), then
+    Matches in the name rank first (a name starting with the phrase, "Thủ tục" aside, before one
+    containing it), then
     matches elsewhere (code, field, agencies); ties by name. Works alike on SQLite and PostgreSQL.
     """
     qs = Procedure.objects.filter(state=PublicationState.PUBLISHED).select_related("field")
@@ -51,13 +53,19 @@ def procedure_search(
         qs = qs.filter(search_folded__contains=word)
     rank = Case(
         When(code=q.strip(), then=Value(0)),
-        When(name_folded__startswith=phrase, then=Value(1)),
+        When(
+            Q(name_folded__startswith=phrase) | Q(name_folded__startswith=f"thu tuc {phrase}"), then=Value(1)
+        ),
         When(name_folded__contains=phrase, then=Value(2)),
         When(_all_words_in_name(phrase), then=Value(3)),
         default=Value(4),
         output_field=IntegerField(),
     )
-    return qs.annotate(rank=rank).order_by("rank", "name_folded")
+    # Among equal ranks the shorter name is the closer match ("Thủ tục đăng ký khai sinh" before
+    # "Liên thông các thủ tục ... đăng ký khai sinh, cấp thẻ bảo hiểm y tế ...").
+    return qs.annotate(rank=rank, name_length=Length("name_folded")).order_by(
+        "rank", "name_length", "name_folded"
+    )
 
 
 def _all_words_in_name(phrase: str) -> Q:
@@ -75,8 +83,14 @@ def _valid_assignment(on: dt.date | None) -> Q:
     )
 
 
-def procedure_detail(*, code: str) -> Procedure | None:
-    """A published procedure with its current version's parts and agencies, in a fixed number of queries."""
+def procedure_detail(*, code: str, on: dt.date) -> Procedure | None:
+    """A published procedure with its current version's parts and the agencies implementing it on a date.
+
+    A fixed number of queries whatever the size; ``procedure.current_assignments`` holds the agencies.
+    """
+    current = ProcedureAssignment.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
     return (
         Procedure.objects.filter(code=code, state=PublicationState.PUBLISHED)
         .select_related("field", "current_version")
@@ -86,7 +100,8 @@ def procedure_detail(*, code: str) -> Procedure | None:
             "current_version__legal_bases",
             Prefetch(
                 "assignments",
-                queryset=ProcedureAssignment.objects.select_related("agency").order_by("agency__identifier"),
+                queryset=current.select_related("agency").order_by("agency__name"),
+                to_attr="current_assignments",
             ),
         )
         .first()

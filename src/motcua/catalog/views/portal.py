@@ -56,7 +56,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def procedure(request: HttpRequest, code: str) -> HttpResponse:
-    found = selectors.procedure_detail(code=code)
+    found = selectors.procedure_detail(code=code, on=clock.today())
     if found is None:
         raise Http404("Không tìm thấy thủ tục")
     return render(request, "catalog/procedure.html", {"procedure": found, "version": found.current_version})
