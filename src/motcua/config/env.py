@@ -1,7 +1,7 @@
 """Reading configuration from the environment.
 
-Every variable MotCua reads is declared in ``VARIABLES`` below with its default and meaning; the
-README's configuration table is generated from this list (``motcua envdoc``), so there is one place.
+Every variable MotCua reads is declared in ``VARIABLES`` below with its default and meaning; a test
+checks that the README's configuration table lists each of them.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ VARIABLES = [
     Variable("MOTCUA_SHARED_DATA", "<repo>/../shared/data", "folder with the public data sets to import"),
     Variable("TIME_ZONE", "Asia/Ho_Chi_Minh", "the province's time zone"),
     Variable("SECURE_SSL", "true in production", "HTTPS-only cookies and HSTS"),
+    Variable("LOG_LEVEL", "INFO", "root log level"),
 ]
 
 

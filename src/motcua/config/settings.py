@@ -28,8 +28,6 @@ if IS_PRODUCTION:
         )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be false in production.")
-    if env.get("DATABASE_URL", "").startswith("sqlite"):
-        raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -91,6 +89,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if IS_PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
