@@ -23,7 +23,12 @@ def _check_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {v.name for v in VARIABLES}}
     return subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; django.setup()"],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "motcua.config.settings", "PYTHONPATH": str(ROOT / "src"), **env},
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "motcua.config.settings",
+            "PYTHONPATH": str(ROOT / "src"),
+            **env,
+        },
         capture_output=True,
         text=True,
         check=False,

@@ -14,9 +14,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Literal
 
 __all__ = [
+    "NO_INFO",
     "Channel",
     "ChannelTerm",
     "Component",
@@ -42,6 +44,13 @@ DurationUnit = Literal["working_days", "days", "hours", "working_hours", "months
 Currency = Literal["VND", "USD"]
 
 NO_INFO = "Không có thông tin"
+_VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
+_VI_UPPER = _VI_LOWER.upper()
+_VI_VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
+# A capitalised Vietnamese word starts with a capital then a vowel or one of these digraphs; that is
+# what finds word starts in glued text: "NĐ-CP|Nghị định" but "TT-NHNN|số", and "QĐ-TTg" stays whole.
+_VI_WORD_START = rf"[{_VI_UPPER}][{_VI_VOWELS}]|Ch|Gh|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr"
+_WORD_START = re.compile(_VI_WORD_START)
 _WS = re.compile(r"\s+")
 
 
@@ -110,10 +119,11 @@ class FeeItem:
 class ChannelTerm:
     """One row of the "Cách thức thực hiện" table: how long and how much when submitting via a channel.
 
-    ``fee_amount`` is in VND: 0 when the row says free or gives no information (then
-    ``fee_is_specified`` is False), the single VND amount when there is one, the lowest when several
-    are listed (the portal lists alternatives per case, not parts of a sum), None when only foreign
-    currency amounts are given or the cell could not be read.
+    ``fee_amount`` is in VND: 0 when the row says free ("Miễn phí"); also 0 when it says "Không có
+    thông tin", but then ``fee_is_specified`` is False; the amount when one VND amount is given and
+    the lowest when several are (they are mostly alternatives per case, not parts of a sum; ``fees``
+    has them all); None when only foreign-currency amounts are given or the cell could not be read.
+    ``duration_value`` without ``duration_unit`` means the portal gave a bare number.
     """
 
     channel: Channel
@@ -152,24 +162,27 @@ _CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 _CHANNEL_ALT = "|".join(_CHANNELS)
 _UNIT_ALT = "|".join(_UNITS)
 _CURRENCY_ALT = "|".join(_CURRENCIES)
+# Numbers are bounded (the largest fee, "140,000,000", has 11 characters) so that a pathological run
+# of digits cannot make the lookaheads below backtrack quadratically.
+_NUMBER = r"\d[\d.,]{0,23}"
 # A row starts with a channel name glued to a time cell and a fee cell. Requiring both keeps the
 # words "Trực tiếp"/"Trực tuyến" inside descriptions from being taken as new rows.
-_FEE_START = rf"{NO_INFO}|Miễn phí|(?:Lệ phí|Phí)[^:\d()]{{0,80}}?\s*:\s*\d|\d[\d.,]*\s?(?:{_CURRENCY_ALT})"
+_FEE_START = rf"{NO_INFO}|Miễn phí|(?:Lệ phí|Phí)[^:\d()]{{0,80}}?\s*:\s*\d|{_NUMBER}\s?(?:{_CURRENCY_ALT})"
 # A time cell may also be a short sentence saying there is none ("Không quy định", "Không phải trả
 # kết quả cho người nộp thuế"); it always starts with "Không".
 _TIME_AS_TEXT = re.compile(rf"Không[^\d()]{{0,80}}?(?={_FEE_START})")
 _TIME_AS_SENTENCE = re.compile(rf"[^\d()]{{1,200}}?(?={NO_INFO}|Miễn phí)")
 _ROW_START = re.compile(
-    rf"({_CHANNEL_ALT})(?=(?:{NO_INFO}|\d[\d.,]*\s?(?:{_UNIT_ALT})?|{_TIME_AS_TEXT.pattern})"
+    rf"({_CHANNEL_ALT})(?=(?:{NO_INFO}|{_NUMBER}\s?(?:{_UNIT_ALT})?|{_TIME_AS_TEXT.pattern})"
     rf"(?:{_FEE_START}))"
 )
 # Last resort when no row matched: a whole sentence in the time cell, followed by a no-info fee cell.
 _ROW_START_LOOSE = re.compile(rf"({_CHANNEL_ALT})(?=[^\d()]{{1,200}}?(?:{NO_INFO}|Miễn phí))")
-_TIME_WITH_UNIT = re.compile(rf"(\d+(?:[.,]\d+)?)\s?({_UNIT_ALT})")
-_DIGIT_RUN = re.compile(r"\d[\d.,]*")
-_AMOUNT = re.compile(rf"()(\d[\d.,]*)\s?({_CURRENCY_ALT})")
-_LABELLED_AMOUNT = re.compile(rf"((?:Lệ phí|Phí)[^:\d()]{{0,80}}?)\s*:\s*(\d[\d.,]*)\s?({_CURRENCY_ALT})")
-_FEE_GAP = re.compile(r"[\s;,+\-–]*")
+_TIME_WITH_UNIT = re.compile(rf"(\d{{1,6}}(?:[.,]\d{{1,3}})?)\s?({_UNIT_ALT})")
+_DIGIT_RUN = re.compile(_NUMBER)
+# Both amount patterns have groups (label, amount, currency); the plain one's label is always empty.
+_AMOUNT = re.compile(rf"()({_NUMBER})\s?({_CURRENCY_ALT})")
+_LABELLED_AMOUNT = re.compile(rf"((?:Lệ phí|Phí)[^:\d()]{{0,80}}?)\s*:\s*({_NUMBER})\s?({_CURRENCY_ALT})")
 _FREE = re.compile(r"Miễn phí")
 
 
@@ -191,8 +204,8 @@ def _parse_channel_row(channel: Channel, row: str) -> ChannelTerm:
         channel=channel,
         duration_value=value,
         duration_unit=unit,
-        fee_amount=_headline_fee(fees, fee_text, specified),
-        fee_is_specified=specified,
+        fee_amount=_headline_fee(fees, specified),
+        fee_is_specified=bool(specified),
         fees=tuple(fees),
         duration_text=normalize_text(duration_text),
         fee_text=normalize_text(fee_text),
@@ -263,20 +276,22 @@ def _read_fee_item(
     if first and (free := _FREE.match(text, pos)):
         note, end = _bracket_note(text, free.end())
         return FeeItem(label=note, amount=Decimal(0)), end, False
-    if (first or labelled) and (m := _LABELLED_AMOUNT.match(text, _FEE_GAP.match(text, pos).end())):
-        return _fee_item(text, m, label=normalize_text(m.group(1))), True
+    gap_end = pos + len(text[pos:]) - len(text[pos:].lstrip(" \t\n;,+-–"))
+    if (first or labelled) and (m := _LABELLED_AMOUNT.match(text, gap_end)):
+        return _fee_item(text, m, labelled=True)
     if first and (m := _AMOUNT.match(text, pos)):
-        return _fee_item(text, m, label=""), False
+        return _fee_item(text, m, labelled=False)
     return None
 
 
-def _fee_item(text: str, m: re.Match[str], *, label: str) -> tuple[FeeItem | None, int]:
-    note, end = _bracket_note(text, m.end())
+def _fee_item(text: str, m: re.Match[str], *, labelled: bool) -> tuple[FeeItem, int, bool] | None:
     value = _to_decimal(m.group(2))
     if value is None:
-        return None, m.start()
+        return None
+    note, end = _bracket_note(text, m.end())
+    label = normalize_text(m.group(1))
     full_label = f"{label} ({note})" if label and note else label or note
-    return FeeItem(label=full_label, amount=value, currency=_CURRENCIES[m.group(3)]), end
+    return FeeItem(label=full_label, amount=value, currency=_CURRENCIES[m.group(3)]), end, labelled
 
 
 def _bracket_note(text: str, pos: int) -> tuple[str, int]:
@@ -286,6 +301,8 @@ def _bracket_note(text: str, pos: int) -> tuple[str, int]:
     lowest level it reaches in the row: the description that follows has balanced brackets, and
     swallowing it would turn the description into fee text.
     """
+    if text.startswith(" (", pos):
+        pos += 1
     if not text.startswith("(", pos):
         return "", pos
     depth, lowest, lowest_at = 0, 1, -1
@@ -304,7 +321,9 @@ def _bracket_note(text: str, pos: int) -> tuple[str, int]:
     return normalize_text(text[pos + 1 : lowest_at + 1]), lowest_at + 1
 
 
-def _headline_fee(fees: list[FeeItem], fee_text: str, specified: bool) -> Decimal | None:
+def _headline_fee(fees: list[FeeItem], specified: bool | None) -> Decimal | None:
+    if specified is None:
+        return None  # the fee cell could not be read: unknown, not free
     if not specified:
         return Decimal(0)
     vnd = [f.amount for f in fees if f.currency == "VND"]
@@ -366,8 +385,7 @@ def parse_components(text: str) -> list[ComponentGroup]:
         return []
     parts = body.split(_COMPONENT_HEADER)
     if len(parts) == 1:
-        # No table header at all: keep whatever rows can be found under an unnamed group.
-        parts = ["", body]
+        return []  # no table: in this export that is text of another field spilled over, not documents
     groups: list[ComponentGroup] = []
     name = _group_name(parts[0])
     for i, part in enumerate(parts[1:], start=1):
@@ -387,36 +405,43 @@ def _parse_component_rows(part: str, *, keep_tail: bool) -> tuple[list[Component
     """Return the rows of one table and the text after its last quantity (the next group's name)."""
     rows: list[Component] = []
     pos = 0
-    for m in _QUANTITY.finditer(part):
-        start = _quantity_start(part, m, pos)
-        if start <= pos:
+    matches = list(_QUANTITY.finditer(part))
+    for i, m in enumerate(matches):
+        if i + 1 < len(matches) and matches[i + 1].start() == m.end():
+            continue  # "…: 01 bản chính" + "1 bản chính": the first one is the name's own wording
+        cut = _digits_of_name(part, m, pos)
+        if m.start() + cut <= pos:
             continue  # a quantity with no name before it is part of the previous cell
-        rows.append(_make_component(part[pos:start], m, part[start : m.start()]))
+        rows.append(_make_component(part[pos : m.start() + cut], *_quantities(m, cut)))
         pos = m.end()
     tail = part[pos:]
     if keep_tail and normalize_text(tail):
-        rows.append(_make_component(tail, None, ""))
+        rows.append(_make_component(tail, 0, 0))
         tail = ""
     return rows, tail
 
 
-def _quantity_start(part: str, m: re.Match[str], pos: int) -> int:
-    """Where the quantity's number really starts, given that a name may end in digits.
+def _digits_of_name(part: str, m: re.Match[str], pos: int) -> int:
+    """How many leading digits of the quantity really end the name.
 
-    ``… Nghị định 116`` + ``1 bản chính`` reads ``1161 bản chính``; a run of 3+ digits or one after a
-    space is a name ending in a number, so only its last digit is the count.
+    ``… Nghị định 116`` + ``1 bản chính`` reads ``1161 bản chính``; a run of 3+ digits, or of 2 after a
+    space, is a name ending in a number, so only its last digit is the count.
     """
-    start = m.start()
     digits = m.group(1) or m.group(3)
-    before = part[pos : m.start()]
-    if len(digits) > 2 or (len(digits) == 2 and before[-1:].isspace()):
-        return m.start() + len(digits) - 1
-    return start
+    if len(digits) > 2 or (len(digits) == 2 and part[pos : m.start()][-1:].isspace()):
+        return len(digits) - 1
+    return 0
 
 
-def _make_component(raw: str, m: re.Match[str] | None, digits_from_name: str) -> Component:
-    name, templates = _split_templates(raw + digits_from_name)
-    originals, copies = _quantities(m)
+def _quantities(m: re.Match[str], cut: int) -> tuple[int, int]:
+    """(originals, copies) from a quantity match, skipping ``cut`` digits that belong to the name."""
+    if m.group(3) is not None:
+        return 0, int(m.group(3)[cut:])
+    return int(m.group(1)[cut:]), int(m.group(2)) if m.group(2) else 0
+
+
+def _make_component(raw: str, originals: int, copies: int) -> Component:
+    name, templates = _split_templates(raw)
     return Component(
         name=name,
         template_name=templates[0] if templates else None,
@@ -426,50 +451,72 @@ def _make_component(raw: str, m: re.Match[str] | None, digits_from_name: str) ->
     )
 
 
-def _quantities(m: re.Match[str] | None) -> tuple[int, int]:
-    if m is None:
-        return 0, 0
-    if m.group(3) is not None:
-        return 0, int(m.group(3)[-2:])
-    originals = int(m.group(1)[-2:] if len(m.group(1)) <= 2 else m.group(1)[-1])
-    return originals, int(m.group(2)) if m.group(2) else 0
-
-
 def _split_templates(cell: str) -> tuple[str, list[str]]:
     """Separate the attached form file names glued to the end of a component name."""
-    ends = [m.end() for m in _TEMPLATE_EXT.finditer(cell) if _is_file_end(cell, m.end())]
+    ends = _file_ends(cell)
     if not ends:
         return normalize_text(cell), []
     first_start = _file_name_start(cell[: ends[0]])
     names = [cell[first_start : ends[0]]]
-    names += [cell[a:b] for a, b in zip(ends, ends[1:], strict=False)]
+    names += [cell[a:b] for a, b in pairwise(ends)]
     name = cell[:first_start] + cell[ends[-1] :]
     return normalize_text(name), [normalize_text(n) for n in names if normalize_text(n)]
 
 
-def _is_file_end(cell: str, end: int) -> bool:
-    # ".doc" inside ".docx", or a word like ".pdfs", is not an extension end.
-    return end == len(cell) or not cell[end].isalnum() or cell[end].isupper() or cell[end].isdigit()
+def _file_ends(cell: str) -> list[int]:
+    """End offsets of the file names in ``cell``, one per file."""
+    ends: list[int] = []
+    for m in _TEMPLATE_EXT.finditer(cell):
+        before, after = cell[m.start() - 1 : m.start()], cell[m.end() : m.end() + 1]
+        # Prose such as 'định dạng đuôi “.pdf”' names an extension, not a file; ".docm" is no ".doc".
+        if not (before.isalnum() or before in ")._-") or (after.islower() and after.isalnum()):
+            continue
+        if ends and m.start() == ends[-1]:
+            ends[-1] = m.end()  # "x.docx.docx" is one file with a doubled extension
+        else:
+            ends.append(m.end())
+    return ends
+
+
+_NOT_IN_FILE_NAME = re.compile(r"[.;:,]\s|[;/]")
 
 
 def _file_name_start(prefix: str) -> int:
-    """Start of the file name that ends ``prefix``; the name before it ends with punctuation or case.
+    """Start of the file name that ends ``prefix`` (which ends with the extension).
 
-    Candidates are after ``. ; : )`` or at a lower-to-upper case change (``y tếMau01.doc``); the earliest
-    one whose remainder reads like one file name (no ", " or ". " inside) wins.
+    The component name is glued to the file name, so candidates are places where a new token can
+    start: after ``. ; : )``, at a lower-to-upper case change (``y tếMau01.doc``), where a capitalised
+    word follows capitals or digits (``NĐ-CPMau05.docx``) or where digits follow a lower-case word
+    (``theo mẫu1.004286.docx``). The earliest candidate whose remainder reads as one file name (no
+    "/", ";", ", " or ". " inside) wins; failing that, the last space-free token (plus a " (1)" copy suffix).
     """
-    candidates = [i for i in range(1, len(prefix)) if _could_start_file(prefix, i)]
-    for i in candidates:
-        if not re.search(r"[.;:,]\s", prefix[i:]):
+    stem_end = prefix.rfind(".")
+    # A file name cannot contain any of these, so it starts after the last one.
+    floor = max([m.end() for m in _NOT_IN_FILE_NAME.finditer(prefix, 0, stem_end)], default=1)
+    for i in range(floor, stem_end):
+        if _could_start_file(prefix, i):
             return i
-    return len(prefix) - len(prefix.rsplit(None, 1)[-1]) if prefix.strip() else 0
+    last = re.search(r"\S+(?: \(\d+\))?$", prefix[:stem_end])
+    return max(last.start(), floor) if last else stem_end
 
 
 def _could_start_file(s: str, i: int) -> bool:
     prev, cur = s[i - 1], s[i]
     if cur.isspace() or cur in ".,;:()":
         return False
-    return prev in ".;:)" or (prev.islower() and cur.isupper())
+    return (
+        prev in ".;:)"
+        or (prev.islower() and (cur.isupper() or (cur.isdigit() and not s[i - 2 : i - 1].isdigit())))
+        # "NĐ-CPMau05.docx": a capitalised word after capitals or digits
+        or ((prev.isupper() or prev.isdigit()) and _WORD_START.match(s, i) is not None)
+        # "NĐ-CPmẫu đơn.docx": a lower-case word right after capitals
+        or (
+            prev.isupper()
+            and cur.islower()
+            and _WORD_START.match(s, i - 1) is None
+            and s[i - 2 : i + 1] != "TTg"
+        )
+    )
 
 
 # --------------------------------------------------------------------------- legal basis (căn cứ pháp lý)
@@ -482,27 +529,27 @@ class LegalReference:
 
 
 _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
+# Upper-case titles ("QUY ĐỊNH MỨC THU…") start with one of these words.
+_CAPS_TITLE_WORDS = "QUY|BAN|SỬA|HƯỚNG|VỀ|LUẬT|NGHỊ|THÔNG|QUYẾT|BỘ|PHÁP|CHỈ|KẾ|CÔNG|VĂN"
 # A number-symbol: 68/2013/TT-BCA, 02/2011/QH13, 46/2005/TTLT/BQP-BKHĐT, 1234/QĐ-TTg, 05/VBHN-BTC.
-# "TTg" (Thủ tướng) is the one symbol part with a lower-case letter.
-_SYMBOL_PART = r"(?:TTg|[A-ZĐ]+\d*)"
-_NUMBER_SYMBOL = re.compile(rf"(\d+[a-z]?)(?:/(\d{{4}}))?((?:/{_SYMBOL_PART}(?:-{_SYMBOL_PART})*)+)")
+# "TTg" (Thủ tướng) is the one symbol part with a lower-case letter. The code cell is glued between
+# its title and the next title, so a code must be followed by the start of a title or the end.
+_SYMBOL_PART = r"(?:TTg|[A-ZĐ]+?\d*?)"
+_NUMBER_SYMBOL = re.compile(
+    rf"(?<!\d)(\d+[a-z]?)(?:/\d{{4}})?(?:/{_SYMBOL_PART}(?:-{_SYMBOL_PART})*)+"
+    rf"(?=$|{_VI_WORD_START}|[{_VI_LOWER}][{_VI_LOWER}\s]|(?:{_CAPS_TITLE_WORDS})\s|[“\"(\[])"
+)
 
 
 def parse_legal_basis(text: str) -> list[LegalReference]:
-    """Split the legal-basis table into (title, number-symbol) pairs.
-
-    The code cell is glued between its title and the next title, so a number-symbol counts as a code
-    cell only when the text right after it starts a new title (or ends the field).
-    """
+    """Split the legal-basis table into (title, number-symbol) pairs."""
     body = _strip_prefix(_nfc(text).strip(), _LEGAL_HEADER)
     if not body or body == NO_INFO:
         return []
     refs: list[LegalReference] = []
     pos = 0
     for m in _NUMBER_SYMBOL.finditer(body):
-        if m.start() < pos or not _ends_cell(body, m.end()):
-            continue
-        start = _symbol_start(body, m, pos)
+        start = _symbol_start(body, m)
         title = normalize_text(body[pos:start])
         refs.append(LegalReference(title=title, number_symbol=body[start : m.end()]))
         pos = m.end()
@@ -512,21 +559,19 @@ def parse_legal_basis(text: str) -> list[LegalReference]:
     return refs
 
 
-def _ends_cell(body: str, end: int) -> bool:
-    """True if a code cell can end here: end of text, or the next title begins (capital + lower, digit…)."""
-    rest = body[end : end + 2]
-    if not rest:
-        return True
-    if rest[0].isspace() or rest[0] in ",;.)":
-        return False
-    # "…/TT-BCALuật": the symbol's capitals stop where a capitalised word starts.
-    return not (rest[0].isupper() and len(rest) > 1 and rest[1] in "-/")
+def _symbol_start(body: str, m: re.Match[str]) -> int:
+    """Give back leading digits that belong to the title.
 
-
-def _symbol_start(body: str, m: re.Match[str], pos: int) -> int:
-    """Trim digits that belong to the title: "năm 2011" + "02/2011/QH13" reads "201102/2011/QH13"."""
+    Titles often end with the document's own number, so the code cell repeats it: "Luật 54/2014/QH13"
+    + "54/2014/QH13" reads "…QH1354/2014/QH13", and "năm 2011" + "02/2011/QH13" reads
+    "201102/2011/QH13".
+    """
     number = m.group(1)
-    if len(number) > 4 and 1900 <= int(number[:4]) <= 2100:
+    for k in range(1, len(number)):
+        code = body[m.start() + k : m.end()]
+        if body[: m.start() + k].endswith(code):
+            return m.start() + k
+    if len(number) > 4 and number[:4].isdigit() and 1900 <= int(number[:4]) <= 2100:
         return m.start() + 4
     return m.start()
 
@@ -540,7 +585,8 @@ class ResultItem:
     result_code: str | None
 
 
-_RESULT_CODE = re.compile(r"Mã:\s*([A-Z0-9][A-Z0-9.\-]*\d|(?=Từ khóa))")
+# Codes look like KQ.G01.00262 or 000.00.00.G11-KQ1711; some records hold a placeholder or nothing.
+_RESULT_CODE = re.compile(r"Mã:\s*(?:([A-Z0-9][A-Z0-9._\-]*\d)|Chưa xác định(?: rõ)?)?")
 # Everything from "Từ khóa" on is the keyword/description cells and, after them, the portal's
 # "choose an agency" widget that the crawler picked up.
 _RESULT_END = re.compile(r"Từ khóa|Chọn cơ quan thực hiện")
@@ -575,31 +621,56 @@ class Step:
     detail: str
 
 
-# "Bước 1:" at the start of a line, possibly after a bullet or a case letter ("- ", "+ ", "a) ").
-_STEP_AT_LINE = re.compile(r"(?m)^[ \t\-+*•–]*(?:[a-zđ]\)\s*)?Bước\s*(\d+)\s*[:.\-–)]?[ \t]*")
-_STEP_ANYWHERE = re.compile(r"Bước\s*(\d+)\s*:[ \t]*")
+_STEP_MARK = re.compile(r"Bước\s*(\d+)\s*[:.\-–)]?[ \t]*")
+# What may precede a marker on its line: a bullet or a case letter ("- ", "+ ", "a) ").
+_LINE_LEAD = re.compile(r"[ \t\-+*•–]*(?:[a-zđ]\)\s*)?")
+_LONG_TITLE = 160
 
 
 def parse_steps(text: str) -> list[Step]:
-    """Split on "Bước N" markers; the first line after a marker is the title, the rest the detail."""
+    """Split on "Bước N" markers; the first line after a marker is the title, the rest the detail.
+
+    Text before the first marker becomes step 0; text with no marker at all is one step.
+    """
     body = _nfc(text).strip()
     if not body or body == NO_INFO:
         return []
-    marks = list(_STEP_AT_LINE.finditer(body)) or list(_STEP_ANYWHERE.finditer(body))
+    marks = _step_marks(body)
     if not marks:
         return [_make_step(1, body)]
     steps: list[Step] = []
-    preamble = body[: marks[0].start()]
-    if normalize_text(preamble):
-        steps.append(Step(order=0, title="", detail=normalize_text(preamble)))
-    for i, m in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
-        steps.append(_make_step(int(m.group(1)), body[m.end() : end]))
+    preamble = normalize_text(body[: marks[0][0]])
+    if preamble:
+        steps.append(Step(order=0, title="", detail=preamble))
+    for i, (_, order, content) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(body)
+        steps.append(_make_step(order, body[content:end]))
     return steps
+
+
+def _step_marks(body: str) -> list[tuple[int, int, int]]:
+    """(cut, order, content start) of each marker that starts a step.
+
+    A marker starts a step at the start of a line (after an optional bullet, which is cut with it),
+    or mid-line when it carries a colon and the next number in sequence: that catches
+    "Nộp hồ sơ Bước 1: …" while leaving cross-references ("tại Bước 6") alone.
+    """
+    marks: list[tuple[int, int, int]] = []
+    for m in _STEP_MARK.finditer(body):
+        order = int(m.group(1))
+        line_start = body.rfind("\n", 0, m.start()) + 1
+        if _LINE_LEAD.fullmatch(body, line_start, m.start()):
+            marks.append((line_start, order, m.end()))
+        elif ":" in m.group(0) and order == (marks[-1][1] + 1 if marks else 1):
+            marks.append((m.start(), order, m.end()))
+    return marks
 
 
 def _make_step(order: int, chunk: str) -> Step:
     title, _, detail = chunk.strip().partition("\n")
+    if len(title) > _LONG_TITLE and (cut := re.search(r"[.:]\s", title)):
+        # One long paragraph: its first sentence is the title.
+        title, detail = title[: cut.start() + 1], title[cut.end() :] + "\n" + detail
     return Step(order=order, title=normalize_text(title), detail=_normalize_paragraphs(detail))
 
 

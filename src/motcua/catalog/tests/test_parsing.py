@@ -94,8 +94,8 @@ def test_channels_three_free_rows_in_working_days():
         HEAD + "Trực tuyến3 Ngày làm việcMiễn phínộp hồ sơ trực tuyến qua Cổng dịch vụ công quốc gia hoặc "
         "Cổng dịch vụ công Bộ Công an.Dịch vụ bưu chính3 Ngày làm việcMiễn phínộp hồ sơ hoàn toàn qua dịch "
         "vụ bưu chính công ích hoặc nộp bổ sung hồ sơ qua dịch vụ bưu chính công ích theo thông báo của Cục "
-        "Quản lý xuất nhập cảnh trên Cổng dịch vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an (nếu có)."
-        "Trực tiếp3 Ngày làm việcMiễn phínộp hồ sơ trực tiếp tại trụ sở Cục Quản lý xuất nhập cảnh."
+        "Quản lý xuất nhập cảnh trên Cổng dịch vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an (nếu "
+        "có).Trực tiếp3 Ngày làm việcMiễn phínộp hồ sơ trực tiếp tại trụ sở Cục Quản lý xuất nhập cảnh."
     )
 
     # when
@@ -123,21 +123,25 @@ def test_channels_three_free_rows_in_working_days():
             [("in_person", Decimal(7), "days", Decimal(0), False)],
         ),
         # months, and a USD fee: no VND amount
-        ("1.001010", "Trực tiếp6 Tháng100 USD(100 USD/thẻ.)", [("in_person", Decimal(6), "months", None, True)]),
+        (
+            "1.001010",
+            "Trực tiếp6 Tháng100 USD(100 USD/thẻ.)",
+            [("in_person", Decimal(6), "months", None, True)],
+        ),
         # hours
         (
             "1.013065",
-            "Trực tuyến8 GiờMiễn phí- Cách thức thực hiện: + Chủ xe thực hiện kê khai đăng ký xe trên Cổng dịch "
-            "vụ công hoặc Ứng dụng định danh quốc gia.",
+            "Trực tuyến8 GiờMiễn phí- Cách thức thực hiện: + Chủ xe thực hiện kê khai đăng ký xe trên Cổng "
+            "dịch vụ công hoặc Ứng dụng định danh quốc gia.",
             [("online", Decimal(8), "hours", Decimal(0), True)],
         ),
         # no time at all
         (
             "1.000232",
-            "Trực tiếpKhông có thông tinKhông có thông tinnộp hồ sơ trực tiếp tại trụ sở Cục Quản lý xuất nhập "
-            "cảnh.Dịch vụ bưu chínhKhông có thông tinKhông có thông tinGửi hồ sơ và nhận kết quả qua đường bưu "
-            "điện.Trực tuyếnKhông có thông tinKhông có thông tinTrực tuyến: nộp hồ sơ trực tuyến qua Cổng dịch "
-            "vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an.",
+            "Trực tiếpKhông có thông tinKhông có thông tinnộp hồ sơ trực tiếp tại trụ sở Cục Quản lý xuất "
+            "nhập cảnh.Dịch vụ bưu chínhKhông có thông tinKhông có thông tinGửi hồ sơ và nhận kết quả qua "
+            "đường bưu điện.Trực tuyếnKhông có thông tinKhông có thông tinTrực tuyến: nộp hồ sơ trực tuyến "
+            "qua Cổng dịch vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an.",
             [
                 ("in_person", None, None, Decimal(0), False),
                 ("postal", None, None, Decimal(0), False),
@@ -149,10 +153,10 @@ def test_channels_three_free_rows_in_working_days():
         # a bare "0", with the fee unknown
         (
             "1.115148",
-            "Trực tiếp0Không có thông tinỦy ban nhân dân cấp tỉnh, thành phố quy định chi tiết trình tự, thủ "
-            "tục này Trực tuyến0Không có thông tinỦy ban nhân dân cấp tỉnh, thành phố quy định chi tiết trình "
-            "tự, thủ tục nàyDịch vụ bưu chính0Không có thông tinỦy ban nhân dân cấp tỉnh quy định chi tiết "
-            "trình tự, thủ tục này",
+            "Trực tiếp0Không có thông tinỦy ban nhân dân cấp tỉnh, thành phố quy định chi tiết trình tự, "
+            "thủ tục này Trực tuyến0Không có thông tinỦy ban nhân dân cấp tỉnh, thành phố quy định chi tiết "
+            "trình tự, thủ tục nàyDịch vụ bưu chính0Không có thông tinỦy ban nhân dân cấp tỉnh quy định chi "
+            "tiết trình tự, thủ tục này",
             [
                 ("in_person", Decimal(0), None, Decimal(0), False),
                 ("online", Decimal(0), None, Decimal(0), False),
@@ -162,32 +166,33 @@ def test_channels_three_free_rows_in_working_days():
         # thousands separators in the fee
         (
             "1.002549",
-            "Trực tuyến7 Ngày làm việc1,025,000 Việt Nam Đồng(Kiểm tra điều kiện sản xuất thuốc thú y, thuốc thú "
-            "y thủy sản: - Cơ sở mới thành lâ\u0323p có 1 dây chuyền (hoặc 1 phân xưởng); Hoặc cơ sở đang hoạt "
-            "động có 2 dây chuyền (hoặc 2 phân xưởng) trở lên: 1.025.000 đồng/lầng/lần.)07 ngày làm việc kể từ "
-            "ngày nhận được hồ sơ đầy đủ, hợp lệ. ",
+            "Trực tuyến7 Ngày làm việc1,025,000 Việt Nam Đồng(Kiểm tra điều kiện sản xuất thuốc thú y, "
+            "thuốc thú y thủy sản: - Cơ sở mới thành lâ\u0323p có 1 dây chuyền (hoặc 1 phân xưởng); Hoặc cơ "
+            "sở đang hoạt động có 2 dây chuyền (hoặc 2 phân xưởng) trở lên: 1.025.000 đồng/lầng/lần.)07 "
+            "ngày làm việc kể từ ngày nhận được hồ sơ đầy đủ, hợp lệ. ",
             [("online", Decimal(7), "working_days", Decimal(1025000), True)],
         ),
         # the time cell says in words that there is no time
         (
             "2.002235",
-            "Trực tuyếnKhông phải trả kết quả cho người nộp thuếMiễn phíQua Cổng dịch vụ công quốc giaDịch vụ "
-            "bưu chínhKhông phải trả kết quả cho người nộp thuếMiễn phíThông qua dịch vụ bưu chính công ích",
+            "Trực tuyếnKhông phải trả kết quả cho người nộp thuếMiễn phíQua Cổng dịch vụ công quốc giaDịch "
+            "vụ bưu chínhKhông phải trả kết quả cho người nộp thuếMiễn phíThông qua dịch vụ bưu chính công "
+            "ích",
             [("online", None, None, Decimal(0), True), ("postal", None, None, Decimal(0), True)],
         ),
         (
             "1.014976",
-            "Trực tiếpKhông Không có thông tinTại Trung tâm phục vụ hành chính công cấp tỉnh, xãTrực tuyến"
-            "KhôngKhông có thông tinQua Cổng dịch vụ công Quốc gia",
+            "Trực tiếpKhông Không có thông tinTại Trung tâm phục vụ hành chính công cấp tỉnh, xãTrực "
+            "tuyếnKhôngKhông có thông tinQua Cổng dịch vụ công Quốc gia",
             [("in_person", None, None, Decimal(0), False), ("online", None, None, Decimal(0), False)],
         ),
         # a whole sentence in the time cell
         (
             "1.009824",
-            "Trực tiếpHệ thống giải quyết thủ tục hành chính ngành Thuế thực hiện phản hồi tự động thông qua "
-            "phương thức điện tử.Không có thông tinTại Trung tâm phục vụ hành chính công cấp tỉnh, xãTrực tuyến"
-            "Hệ thống giải quyết thủ tục hành chính ngành Thuế thực hiện phản hồi tự động thông qua phương thức "
-            "điện tử.Không có thông tinQua Cổng dịch vụ công Quốc gia",
+            "Trực tiếpHệ thống giải quyết thủ tục hành chính ngành Thuế thực hiện phản hồi tự động thông "
+            "qua phương thức điện tử.Không có thông tinTại Trung tâm phục vụ hành chính công cấp tỉnh, "
+            "xãTrực tuyếnHệ thống giải quyết thủ tục hành chính ngành Thuế thực hiện phản hồi tự động thông "
+            "qua phương thức điện tử.Không có thông tinQua Cổng dịch vụ công Quốc gia",
             [("in_person", None, None, Decimal(0), False), ("online", None, None, Decimal(0), False)],
         ),
     ],
@@ -201,8 +206,8 @@ def test_channels_time_without_unit_glued_to_the_fee():
     # given 1.000014 and 1.000005: a bare "1" is glued to the amount, "120 VNĐ" = "1" + "20 VNĐ"
     text_a = HEAD + "Trực tuyến120 VNĐ(20.000 vnđ /tờ khai)Trực tiếp120 VNĐ(20.000 vnđ /tờ khai)"
     text_b = (
-        HEAD + "Trực tuyến120,000 VNĐ(Theo khoản 1 Điều 3 Thông tư số 172/2010/TT-BTC ngày 02/11/2010 của "
-        "Bộ Tài chính hướng dẫn mức mức thu, chế độ thu, nộp, quản lý và sử dụng lệ phí trong lĩnh vực hải quan)"
+        HEAD + "Trực tuyến120,000 VNĐ(Theo khoản 1 Điều 3 Thông tư số 172/2010/TT-BTC ngày 02/11/2010 của Bộ "
+        "Tài chính hướng dẫn mức mức thu, chế độ thu, nộp, quản lý và sử dụng lệ phí trong lĩnh vực hải quan)"
     )
 
     # when
@@ -240,11 +245,11 @@ def test_channels_several_fees_as_repeated_channel_rows():
     text = (
         HEAD + "Trực tuyến5 Ngày làm việc145 USD(Thẻ tạm trú có thời hạn không quá 02 năm: 145 USD/thẻ.)Trực "
         "tuyến: nộp hồ sơ trực tuyến qua Cổng dịch vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an. Không "
-        "quá 05 ngày làm việc kể từ khi nhận đủ hồ sơ.Trực tiếp5 Ngày làm việc155 VNĐ(Thẻ tạm trú có thời hạn "
-        "từ trên 02 năm đến 05 năm: 155 USD/thẻ.)Trực tiếp nộp hồ sơ và nhận kết quả tại trụ sở Cục Quản lý "
-        "xuất nhập cảnh. Không quá 05 ngày làm việc kể từ khi nhận đủ hồ sơ.Trực tuyến5 Ngày làm việc155 USD("
-        "Thẻ tạm trú có thời hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)Trực tuyến: nộp hồ sơ trực tuyến qua "
-        "Cổng dịch vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an."
+        "quá 05 ngày làm việc kể từ khi nhận đủ hồ sơ.Trực tiếp5 Ngày làm việc155 VNĐ(Thẻ tạm trú có thời "
+        "hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)Trực tiếp nộp hồ sơ và nhận kết quả tại trụ sở Cục Quản "
+        "lý xuất nhập cảnh. Không quá 05 ngày làm việc kể từ khi nhận đủ hồ sơ.Trực tuyến5 Ngày làm việc155 "
+        "USD(Thẻ tạm trú có thời hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)Trực tuyến: nộp hồ sơ trực "
+        "tuyến qua Cổng dịch vụ công quốc gia hoặc Cổng dịch vụ công Bộ Công an."
     )
 
     # when
@@ -279,8 +284,8 @@ def test_channels_fee_note_missing_its_closing_bracket():
     # given 1.004417: the note opens two brackets and closes one
     text = (
         HEAD + "Dịch vụ bưu chínhKhông có thông tin20,000,000 VNĐ(đồng/lần (Miễn phí từ ngày 07/4/2026 đến "
-        "30/6/2026 theo quy định tại Thông tư 40/2026/TT-BTC)trong thời hạn 07 ngày làm việc, kể từ ngày tiếp "
-        "nhận hồ sơ, Cục HKVN xem xét nội dung hồ sơ."
+        "30/6/2026 theo quy định tại Thông tư 40/2026/TT-BTC)trong thời hạn 07 ngày làm việc, kể từ ngày "
+        "tiếp nhận hồ sơ, Cục HKVN xem xét nội dung hồ sơ."
     )
 
     # when
@@ -297,9 +302,9 @@ def test_channels_cut_off_note_and_combining_marks():
     # given 3.000337 (the field ends in "(") and 1.012520 (combining marks in the description)
     cut = HEAD + "Trực tuyến1 Ngày100 VNĐ("
     combining = (
-        HEAD + "Dịch vụ bưu chính15 Ngày làm việcMiễn phí15 nga\u0300y làm việc kê\u0309 tư\u0300 "
-        "nga\u0300y nhận đầy đủ hồ sơ hợp lệ.Trực tiếp15 Ngày làm việcMiễn phí15 nga\u0300y làm việc kê\u0309 "
-        "tư\u0300 nga\u0300y nhận đầy đủ hồ sơ hợp lệ."
+        HEAD + "Dịch vụ bưu chính15 Ngày làm việcMiễn phí15 nga\u0300y làm việc kê\u0309 tư\u0300 nga\u0300y "
+        "nhận đầy đủ hồ sơ hợp lệ.Trực tiếp15 Ngày làm việcMiễn phí15 nga\u0300y làm việc kê\u0309 tư\u0300 "
+        "nga\u0300y nhận đầy đủ hồ sơ hợp lệ."
     )
 
     # when
@@ -365,15 +370,16 @@ def test_components_one_unnamed_group_with_combining_marks():
 def test_components_named_groups_with_several_templates():
     # given 1.003785: two named groups, a row with three forms
     text = (
-        "Các giấy tờ phải nộp (bản chính) gồmTên giấy tờMẫu đơn, tờ khaiSố lượng+ Nộp cho Cảng vụ hàng hải/"
-        "Cảng vụ đường thủy nội địa: Bản khai chung theo mẫu; Danh sách thuyền viên (nếu có thay đổi) theo "
-        "mẫu; Danh sách hành khách (nếu có thay đổi) theo mẫu;MauDanhsachhanhkhach.docxMauDanhsachthuyenvien."
-        "docxMauBankhaichung.docx1 bản chính+ Nộp cho Biên phòng cửa khẩu: Danh sách thuyền viên (nếu có thay "
-        "đổi) theo mẫu; Danh sách hành khách (nếu có thay đổi) theo mẫu.MauDanhsachthuyenvien.docxMauDanhsach"
-        "hanhkhach.docx1 bản chínhCác giấy tờ phải xuất trình Cảng vụ (bản chính), bao gồmTên giấy tờMẫu đơn, "
-        "tờ khaiSố lượngCác giấy chứng nhận của tàu biển và chứng chỉ chuyên môn của thuyền viên (nếu có thay "
-        "đổi so với khi đến), các giấy tờ liên quan đến xác nhận nộp phí, lệ phí, tiền phạt hoặc thanh toán "
-        "các khoản nợ theo quy định pháp luật.1 bản chính"
+        "Các giấy tờ phải nộp (bản chính) gồmTên giấy tờMẫu đơn, tờ khaiSố lượng+ Nộp cho Cảng vụ hàng "
+        "hải/Cảng vụ đường thủy nội địa: Bản khai chung theo mẫu; Danh sách thuyền viên (nếu có thay đổi) "
+        "theo mẫu; Danh sách hành khách (nếu có thay đổi) theo "
+        "mẫu;MauDanhsachhanhkhach.docxMauDanhsachthuyenvien.docxMauBankhaichung.docx1 bản chính+ Nộp cho "
+        "Biên phòng cửa khẩu: Danh sách thuyền viên (nếu có thay đổi) theo mẫu; Danh sách hành khách (nếu có "
+        "thay đổi) theo mẫu.MauDanhsachthuyenvien.docxMauDanhsachhanhkhach.docx1 bản chínhCác giấy tờ phải "
+        "xuất trình Cảng vụ (bản chính), bao gồmTên giấy tờMẫu đơn, tờ khaiSố lượngCác giấy chứng nhận của "
+        "tàu biển và chứng chỉ chuyên môn của thuyền viên (nếu có thay đổi so với khi đến), các giấy tờ liên "
+        "quan đến xác nhận nộp phí, lệ phí, tiền phạt hoặc thanh toán các khoản nợ theo quy định pháp luật.1 "
+        "bản chính"
     )
 
     # when
@@ -384,7 +390,11 @@ def test_components_named_groups_with_several_templates():
     assert second.name == "Các giấy tờ phải xuất trình Cảng vụ (bản chính), bao gồm"
     row = first.components[0]
     assert row.name.endswith("Danh sách hành khách (nếu có thay đổi) theo mẫu;")
-    assert row.template_names == ("MauDanhsachhanhkhach.docx", "MauDanhsachthuyenvien.docx", "MauBankhaichung.docx")
+    assert row.template_names == (
+        "MauDanhsachhanhkhach.docx",
+        "MauDanhsachthuyenvien.docx",
+        "MauBankhaichung.docx",
+    )
     assert row.template_name == "MauDanhsachhanhkhach.docx"
     assert first.components[1].template_names == ("MauDanhsachthuyenvien.docx", "MauDanhsachhanhkhach.docx")
     assert [(c.originals, c.copies, c.template_name) for c in second.components] == [(1, 0, None)]
@@ -406,15 +416,15 @@ def test_components_copies_and_a_template_after_a_symbol():
     assert group.name == "a) Thành phần hồ sơ:"
     assert group.components == (
         Component(
-            name="- Bản sao hoặc bản sao điện tử Bình đồ tuyến rà quét chướng ngại vật, trừ trường hợp đối với "
-            "công trình nạo vét duy tu",
+            name="- Bản sao hoặc bản sao điện tử Bình đồ tuyến rà quét chướng ngại vật, trừ trường hợp đối "
+            "với công trình nạo vét duy tu",
             template_name=None,
             originals=0,
             copies=1,
         ),
         Component(
-            name="- Bản chính hoặc biểu mẫu điện tử Đơn đề nghị của chủ đầu tư hoặc người khai thác theo Mẫu số "
-            "31 quy định tại Phụ lục ban hành kèm theo Nghị định 58/2017/NĐ-CP",
+            name="- Bản chính hoặc biểu mẫu điện tử Đơn đề nghị của chủ đầu tư hoặc người khai thác theo "
+            "Mẫu số 31 quy định tại Phụ lục ban hành kèm theo Nghị định 58/2017/NĐ-CP",
             template_name="mẫu đơn đề nghị_6 (1).docx",
             originals=1,
             copies=0,
@@ -427,12 +437,12 @@ def test_components_named_then_unnamed_group_and_a_numbered_form():
     # given 1.000807 (shortened at a row boundary): a named group, then "--", a form "10-Mẫu NA9.doc"
     text = (
         "Giấy tờ chứng minh thuộc diện cấp giấy miễn thị thực:Tên giấy tờMẫu đơn, tờ khaiSố lượngNgười nước "
-        "ngoài nộp bản sao được chứng thực từ bản chính hoặc kèm theo bản chính để đối chiếu giấy tờ chứng minh "
-        "là vợ, chồng, con của công dân Việt Nam hoặc của người Việt Nam định cư ở nước ngoài.0 bản chính--Tên "
-        "giấy tờMẫu đơn, tờ khaiSố lượngGiấy miễn thị thực, nếu mất phải có đơn trình báo.1 bản chính01 Tờ "
-        "khai đề nghị cấp Giấy miễn thị thực (Mẫu NA9).10-Mẫu NA9.doc1 bản chínhBản sao chứng thực từ bản "
-        "chính hoặc kèm theo bản chính để đối chiếu giấy tờ chứng minh nội dung cần điều chỉnh trong giấy miễn "
-        "thị thực.0 bản chính,1 bản sao"
+        "ngoài nộp bản sao được chứng thực từ bản chính hoặc kèm theo bản chính để đối chiếu giấy tờ chứng "
+        "minh là vợ, chồng, con của công dân Việt Nam hoặc của người Việt Nam định cư ở nước ngoài.0 bản "
+        "chính--Tên giấy tờMẫu đơn, tờ khaiSố lượngGiấy miễn thị thực, nếu mất phải có đơn trình báo.1 bản "
+        "chính01 Tờ khai đề nghị cấp Giấy miễn thị thực (Mẫu NA9).10-Mẫu NA9.doc1 bản chínhBản sao chứng "
+        "thực từ bản chính hoặc kèm theo bản chính để đối chiếu giấy tờ chứng minh nội dung cần điều chỉnh "
+        "trong giấy miễn thị thực.0 bản chính,1 bản sao"
     )
 
     # when
@@ -446,8 +456,8 @@ def test_components_named_then_unnamed_group_and_a_numbered_form():
         ("Giấy miễn thị thực, nếu mất phải có đơn trình báo.", None, 1, 0),
         ("01 Tờ khai đề nghị cấp Giấy miễn thị thực (Mẫu NA9).", "10-Mẫu NA9.doc", 1, 0),
         (
-            "Bản sao chứng thực từ bản chính hoặc kèm theo bản chính để đối chiếu giấy tờ chứng minh nội dung "
-            "cần điều chỉnh trong giấy miễn thị thực.",
+            "Bản sao chứng thực từ bản chính hoặc kèm theo bản chính để đối chiếu giấy tờ chứng minh nội "
+            "dung cần điều chỉnh trong giấy miễn thị thực.",
             None,
             0,
             1,
@@ -460,11 +470,11 @@ def test_components_counts_hidden_in_names():
     text = (
         "--Tên giấy tờMẫu đơn, tờ khaiSố lượngVăn bản đề nghị cấp lại giấy phép hoạt động cai nghiện ma túy1 "
         "bản chínhTài liệu chứng minh bảo đảm đủ các điều kiện cơ sở vật chất, trang thiết bị tại trụ sở mới "
-        "theo quy định tại Khoản 2, 3 Điều 9 Nghị định này đối với trường hợp quy định tại điểm c Khoản 1 Điều "
-        "12 Nghị định 1160 bản chính,1 bản saoBáo cáo kết quả khắc phục việc đình chỉ hoạt động của cơ sở cai "
-        "nghiện đối với trường hợp quy định tại điểm d Khoản 1 Điều 12 nghị định 1161 bản chính"
-        "Công văn đề nghị giảm thuế theo Mẫu số 08 tại Phụ lục VII ban hành kèm theo Nghị định số "
-        "18/2021/NĐ-CP: 01 bản chính1 bản chính"
+        "theo quy định tại Khoản 2, 3 Điều 9 Nghị định này đối với trường hợp quy định tại điểm c Khoản 1 "
+        "Điều 12 Nghị định 1160 bản chính,1 bản saoBáo cáo kết quả khắc phục việc đình chỉ hoạt động của cơ "
+        "sở cai nghiện đối với trường hợp quy định tại điểm d Khoản 1 Điều 12 nghị định 1161 bản chínhCông "
+        "văn đề nghị giảm thuế theo Mẫu số 08 tại Phụ lục VII ban hành kèm theo Nghị định số 18/2021/NĐ-CP: "
+        "01 bản chính1 bản chính"
     )
 
     # when
@@ -482,11 +492,12 @@ def test_components_several_copies_after_originals():
     # given 1.001280: "01 bản sao có chứng thực …" is wording, "0 bản chính,1 bản sao" the count
     text = (
         "--Tên giấy tờMẫu đơn, tờ khaiSố lượng01 bản sao có chứng thực giấy tờ do cơ quan có thẩm quyền của "
-        "Việt Nam cấp chứng minh người đại diện theo pháp luật đối với người mất năng lực hành vi dân sự, người "
-        "có khó khăn trong nhận thức, làm chủ hành vi theo quy định của Bộ luật Dân sự, người chưa đủ 14 tuổi; "
-        "trường hợp nộp bản chụp thì xuất trình bản chính để kiểm tra, đối chiếu.0 bản chính,1 bản sao+ Giấy "
-        "thông hành đã được cấp nếu còn giá trị sử dụng.1 bản chính,1 bản sao02 ảnh 4x6cm mới chụp, mặt nhìn "
-        "thẳng, đầu để trần, không đeo kính màu, phông nền trắng; trong đó 01 ảnh dán vào Tờ khai2 bản chính"
+        "Việt Nam cấp chứng minh người đại diện theo pháp luật đối với người mất năng lực hành vi dân sự, "
+        "người có khó khăn trong nhận thức, làm chủ hành vi theo quy định của Bộ luật Dân sự, người chưa đủ "
+        "14 tuổi; trường hợp nộp bản chụp thì xuất trình bản chính để kiểm tra, đối chiếu.0 bản chính,1 bản "
+        "sao+ Giấy thông hành đã được cấp nếu còn giá trị sử dụng.1 bản chính,1 bản sao02 ảnh 4x6cm mới "
+        "chụp, mặt nhìn thẳng, đầu để trần, không đeo kính màu, phông nền trắng; trong đó 01 ảnh dán vào Tờ "
+        "khai2 bản chính"
     )
 
     # when
@@ -520,10 +531,10 @@ def test_components_without_a_table(text):
 def test_legal_basis_titles_ending_in_their_own_number():
     # given 1.000178: "năm 2011" + "02/2011/QH13" and "…05/2012/NĐ-CP" + "05/2012/NĐ-CP"
     text = (
-        "Tên văn bản pháp lýMã văn bảnHướng dẫn xử lý khiếu nại, kiến nghị, phản ánh; giải quyết khiếu nại và "
-        "quản lý công tác giải quyết khiếu nại trong công an nhân dân68/2013/TT-BCALuật Khiếu nại  năm "
-        "201102/2011/QH13Quy định quy trình giải quyết khiếu nại trong công an nhân dân11/2015/TT-BCANghị định "
-        "05/2012/NĐ-CP05/2012/NĐ-CP"
+        "Tên văn bản pháp lýMã văn bảnHướng dẫn xử lý khiếu nại, kiến nghị, phản ánh; giải quyết khiếu nại "
+        "và quản lý công tác giải quyết khiếu nại trong công an nhân dân68/2013/TT-BCALuật Khiếu nại  năm "
+        "201102/2011/QH13Quy định quy trình giải quyết khiếu nại trong công an nhân dân11/2015/TT-BCANghị "
+        "định 05/2012/NĐ-CP05/2012/NĐ-CP"
     )
 
     # when
@@ -532,8 +543,8 @@ def test_legal_basis_titles_ending_in_their_own_number():
     # then
     assert refs == [
         LegalReference(
-            "Hướng dẫn xử lý khiếu nại, kiến nghị, phản ánh; giải quyết khiếu nại và quản lý công tác giải quyết "
-            "khiếu nại trong công an nhân dân",
+            "Hướng dẫn xử lý khiếu nại, kiến nghị, phản ánh; giải quyết khiếu nại và quản lý công tác giải "
+            "quyết khiếu nại trong công an nhân dân",
             "68/2013/TT-BCA",
         ),
         LegalReference("Luật Khiếu nại năm 2011", "02/2011/QH13"),
@@ -545,13 +556,13 @@ def test_legal_basis_titles_ending_in_their_own_number():
 def test_legal_basis_upper_case_titles_and_glued_law_numbers():
     # given 1.001200 (shortened) and 1.004059
     text_a = (
-        "Tên văn bản pháp lýMã văn bảnLuật 49/2019/QH1449/2019/QH14Nghị định 76/2020/NĐ-CP76/2020/NĐ-CPQUY ĐỊNH "
-        "MỨC THU, CHẾ ĐỘ THU, NỘP, QUẢN LÝ VÀ SỬ DỤNG PHÍ, LỆ PHÍ TRONG LĨNH VỰC XUẤT CẢNH, NHẬP CẢNH, QUÁ CẢNH, "
-        "CƯ TRÚ TẠI VIỆT NAM25/2021/TT-BTCThông tư 43/2024/TT-BTC của Bộ Tài chính43/2024/TT-BTC"
+        "Tên văn bản pháp lýMã văn bảnLuật 49/2019/QH1449/2019/QH14Nghị định 76/2020/NĐ-CP76/2020/NĐ-CPQUY "
+        "ĐỊNH MỨC THU, CHẾ ĐỘ THU, NỘP, QUẢN LÝ VÀ SỬ DỤNG PHÍ, LỆ PHÍ TRONG LĨNH VỰC XUẤT CẢNH, NHẬP CẢNH, "
+        "QUÁ CẢNH, CƯ TRÚ TẠI VIỆT NAM25/2021/TT-BTCThông tư 43/2024/TT-BTC của Bộ Tài chính43/2024/TT-BTC"
     )
     text_b = (
-        "Tên văn bản pháp lýMã văn bảnBộ Luật lao động45/2019/QH14QUY ĐỊNH CHI TIẾT VÀ HƯỚNG DẪN THI HÀNH MỘT "
-        "SỐ ĐIỀU CỦA BỘ LUẬT LAO ĐỘNG VỀ ĐIỀU KIỆN LAO ĐỘNG VÀ QUAN HỆ LAO ĐỘNG145/2020/NĐ-CPThông tư "
+        "Tên văn bản pháp lýMã văn bảnBộ Luật lao động45/2019/QH14QUY ĐỊNH CHI TIẾT VÀ HƯỚNG DẪN THI HÀNH "
+        "MỘT SỐ ĐIỀU CỦA BỘ LUẬT LAO ĐỘNG VỀ ĐIỀU KIỆN LAO ĐỘNG VÀ QUAN HỆ LAO ĐỘNG145/2020/NĐ-CPThông tư "
         "22/2022/TT-BCA22/2022/TT-BCA"
     )
 
@@ -576,13 +587,15 @@ def test_legal_basis_upper_case_titles_and_glued_law_numbers():
 def test_legal_basis_prime_minister_symbol_and_combining_marks():
     # given 1.003371 ("QĐ-TTg", with a title that is the number itself) and 1.010091 (combining marks)
     ttg = (
-        "Tên văn bản pháp lýMã văn bản19/2018/QĐ-TTg19/2018/QĐ-TTgNghị quyết của Chính phủ quy định cắt giảm, "
-        "đơn giản hóa thủ tục hành chính, quy định liên quan đến hoạt động sản xuất, kinh doanh66.16/2026/NQ-CP"
+        "Tên văn bản pháp lýMã văn bản19/2018/QĐ-TTg19/2018/QĐ-TTgNghị quyết của Chính phủ quy định cắt "
+        "giảm, đơn giản hóa thủ tục hành chính, quy định liên quan đến hoạt động sản xuất, kinh "
+        "doanh66.16/2026/NQ-CP"
     )
     combining = (
         "Tên văn bản pháp lýMã văn bảnNghị định quy định chi tiết thi hành một số điều của Luật Phòng, chống "
-        "thiên tai và Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều."
-        "66/2021/NĐ-CPNghi\u0323 đi\u0323nh số 53/2026/NĐ-CP ngày 05/02/2026 cu\u0309a Chính phu\u030953/2026/NĐ-CP"
+        "thiên tai và Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê "
+        "điều.66/2021/NĐ-CPNghi\u0323 đi\u0323nh số 53/2026/NĐ-CP ngày 05/02/2026 cu\u0309a Chính "
+        "phu\u030953/2026/NĐ-CP"
     )
 
     # when
@@ -617,20 +630,20 @@ def test_legal_basis_empty(text):
     [
         (
             "1.000178",
-            "Quyết định giải quyết khiếu nại lần 1, lâ\u0300n 2Mã: KQ.G01.00262Từ khóaKhông có thông tinMô tả"
-            "Không có thông tin",
+            "Quyết định giải quyết khiếu nại lần 1, lâ\u0300n 2Mã: KQ.G01.00262Từ khóaKhông có thông tinMô "
+            "tảKhông có thông tin",
             [ResultItem("Quyết định giải quyết khiếu nại lần 1, lần 2", "KQ.G01.00262")],
         ),
         (
             "1.003250",
-            "Quyết định sửa đổi, bổ sung Giấy phép đối với nội dung tăng vốn điều lệ của tổ chức tín dụng phi "
-            "ngân hàng trách nhiệm hữu hạnMã: KQ.G19.000344văn bản từ chốiMã: KQ.G19.000151Từ khóaKhông có thông "
-            "tinMô tảKhông có thông tinChọn cơ quan thực hiệnTỉnh/ Thành phốBộ ngành-- Chọn Bộ ngành --Đơn vị-- "
-            "Chọn Cơ sở --Nộp hồ sơ",
+            "Quyết định sửa đổi, bổ sung Giấy phép đối với nội dung tăng vốn điều lệ của tổ chức tín dụng "
+            "phi ngân hàng trách nhiệm hữu hạnMã: KQ.G19.000344văn bản từ chốiMã: KQ.G19.000151Từ khóaKhông "
+            "có thông tinMô tảKhông có thông tinChọn cơ quan thực hiệnTỉnh/ Thành phốBộ ngành-- Chọn Bộ "
+            "ngành --Đơn vị-- Chọn Cơ sở --Nộp hồ sơ",
             [
                 ResultItem(
-                    "Quyết định sửa đổi, bổ sung Giấy phép đối với nội dung tăng vốn điều lệ của tổ chức tín dụng "
-                    "phi ngân hàng trách nhiệm hữu hạn",
+                    "Quyết định sửa đổi, bổ sung Giấy phép đối với nội dung tăng vốn điều lệ của tổ chức "
+                    "tín dụng phi ngân hàng trách nhiệm hữu hạn",
                     "KQ.G19.000344",
                 ),
                 ResultItem("văn bản từ chối", "KQ.G19.000151"),
@@ -638,10 +651,10 @@ def test_legal_basis_empty(text):
         ),
         (
             "1.008564",
-            "Quyết định hoàn thuế (Mẫu số 01/QĐHT)Mã: KQ.G12.000548Thông báo về việc không được hoàn thuế (Mẫu "
-            "số 04/TB-HT)Mã: KQ.G12.000543Từ khóaKhông có thông tinMô tảKhông có thông tinChọn cơ quan thực hiện"
-            "Tỉnh/ Thành phốBộ ngành-- Chọn Tỉnh/ Thành phố --Phường/ XãSở-- Chọn Phường/ Xã --Hệ thống chỉ hiển "
-            "thị những cơ quan đã áp dụng dịch vụ công trực tuyếnNộp hồ sơ",
+            "Quyết định hoàn thuế (Mẫu số 01/QĐHT)Mã: KQ.G12.000548Thông báo về việc không được hoàn thuế "
+            "(Mẫu số 04/TB-HT)Mã: KQ.G12.000543Từ khóaKhông có thông tinMô tảKhông có thông tinChọn cơ quan "
+            "thực hiệnTỉnh/ Thành phốBộ ngành-- Chọn Tỉnh/ Thành phố --Phường/ XãSở-- Chọn Phường/ Xã --Hệ "
+            "thống chỉ hiển thị những cơ quan đã áp dụng dịch vụ công trực tuyếnNộp hồ sơ",
             [
                 ResultItem("Quyết định hoàn thuế (Mẫu số 01/QĐHT)", "KQ.G12.000548"),
                 ResultItem("Thông báo về việc không được hoàn thuế (Mẫu số 04/TB-HT)", "KQ.G12.000543"),
@@ -649,8 +662,8 @@ def test_legal_basis_empty(text):
         ),
         (
             "1.004089",
-            "Quyết định hành chínhMã: 000.00.00.G11-KQ1711Từ khóaXét hưởng trợ cấp đối với thương binh, người "
-            "được hưởng chính sách như thương binh tại Công an cấp tỉnhMô tảKhông có thông tin",
+            "Quyết định hành chínhMã: 000.00.00.G11-KQ1711Từ khóaXét hưởng trợ cấp đối với thương binh, "
+            "người được hưởng chính sách như thương binh tại Công an cấp tỉnhMô tảKhông có thông tin",
             [ResultItem("Quyết định hành chính", "000.00.00.G11-KQ1711")],
         ),
         (
@@ -673,8 +686,8 @@ def test_steps_titles_and_details_with_combining_marks():
     text = (
         "Bước 1: Thu\u0323 ly\u0301 gia\u0309i quyê\u0301t khiê\u0301u na\u0323i\n\nNếu khiếu nại thuộc thẩm "
         "quyền giải quyết của Bộ Công an theo Điều 23 Luật khiếu nại.\n\nTrong thời hạn 10 ngày làm việc, kể "
-        "từ ngày nhận được đơn thuộc thẩm quyền giải quyết của mình, Thủ trưởng cơ quan có thẩm quyền phải thụ "
-        "lý giải quyết.\nBước 2: Kiê\u0309m tra la\u0323i quyê\u0301t đi\u0323nh ha\u0300nh chi\u0301nh."
+        "từ ngày nhận được đơn thuộc thẩm quyền giải quyết của mình, Thủ trưởng cơ quan có thẩm quyền phải "
+        "thụ lý giải quyết.\nBước 2: Kiê\u0309m tra la\u0323i quyê\u0301t đi\u0323nh ha\u0300nh chi\u0301nh."
     )
 
     # when
@@ -687,8 +700,8 @@ def test_steps_titles_and_details_with_combining_marks():
     ]
     assert steps[0].detail.splitlines() == [
         "Nếu khiếu nại thuộc thẩm quyền giải quyết của Bộ Công an theo Điều 23 Luật khiếu nại.",
-        "Trong thời hạn 10 ngày làm việc, kể từ ngày nhận được đơn thuộc thẩm quyền giải quyết của mình, Thủ "
-        "trưởng cơ quan có thẩm quyền phải thụ lý giải quyết.",
+        "Trong thời hạn 10 ngày làm việc, kể từ ngày nhận được đơn thuộc thẩm quyền giải quyết của mình, "
+        "Thủ trưởng cơ quan có thẩm quyền phải thụ lý giải quyết.",
     ]
 
 
@@ -696,10 +709,10 @@ def test_steps_with_case_letters_and_one_line_paragraphs():
     # given 1.000045 (shortened): "a) Bước 1: …" with each step on one line
     text = (
         "a) Bước 1: Nộp hồ sơ Chủ lâm sản hoặc tổ chức, cá nhân được chủ lâm sản ủy quyền nộp trực tiếp hoặc "
-        "qua dịch vụ bưu chính hoặc qua môi trường điện tử 01 bộ hồ sơ tương ứng với từng loại lâm sản đề nghị "
-        "xác nhận. Trường hợp nộp hồ sơ qua môi trường điện tử, thực hiện theo quy định pháp luật.\nb) Bước 2: "
-        "Tiếp nhận hồ sơ Trong thời hạn 01 ngày làm việc, kể từ ngày nhận được hồ sơ, cơ quan Kiểm lâm sở tại "
-        "xem xét tính hợp lệ của thành phần hồ sơ."
+        "qua dịch vụ bưu chính hoặc qua môi trường điện tử 01 bộ hồ sơ tương ứng với từng loại lâm sản đề "
+        "nghị xác nhận. Trường hợp nộp hồ sơ qua môi trường điện tử, thực hiện theo quy định pháp luật.\nb) "
+        "Bước 2: Tiếp nhận hồ sơ Trong thời hạn 01 ngày làm việc, kể từ ngày nhận được hồ sơ, cơ quan Kiểm "
+        "lâm sở tại xem xét tính hợp lệ của thành phần hồ sơ."
     )
 
     # when
@@ -708,15 +721,17 @@ def test_steps_with_case_letters_and_one_line_paragraphs():
     # then: no "a)" preamble, and a long line is split after its first sentence
     assert [s.order for s in steps] == [1, 2]
     assert steps[0].title.endswith("đề nghị xác nhận.")
-    assert steps[0].detail == "Trường hợp nộp hồ sơ qua môi trường điện tử, thực hiện theo quy định pháp luật."
+    assert (
+        steps[0].detail == "Trường hợp nộp hồ sơ qua môi trường điện tử, thực hiện theo quy định pháp luật."
+    )
     assert steps[1].title.startswith("Tiếp nhận hồ sơ")
 
 
 def test_steps_marker_in_mid_line_and_preamble():
     # given 1.009498 (shortened): "Nộp hồ sơ Bước 1: …"
     text = (
-        "Nộp hồ sơ Bước 1: Gửi hồ sơ đề nghị giải thể đến UBCKNN.\nBước 2: UBCKNN (Bộ phận một cửa) tiếp nhận "
-        "và kiểm tra danh mục hồ sơ.\nBước 3: UBCKNN thẩm định tính đầy đủ, hợp lệ của nội dung hồ sơ."
+        "Nộp hồ sơ Bước 1: Gửi hồ sơ đề nghị giải thể đến UBCKNN.\nBước 2: UBCKNN (Bộ phận một cửa) tiếp "
+        "nhận và kiểm tra danh mục hồ sơ.\nBước 3: UBCKNN thẩm định tính đầy đủ, hợp lệ của nội dung hồ sơ."
     )
 
     # when

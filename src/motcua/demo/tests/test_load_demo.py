@@ -57,7 +57,8 @@ def test_the_tree_hangs_communes_under_districts_before_the_reform_and_under_the
 
     assert [node.agency.identifier for node in before] == ["000.00.00.H37"]
     district = next(n for n in before[0].children if n.agency.kind == AgencyKind.DISTRICT_COMMITTEE)
-    assert district.children and all(c.agency.kind == AgencyKind.COMMUNE_COMMITTEE for c in district.children)
+    assert district.children
+    assert all(c.agency.kind == AgencyKind.COMMUNE_COMMITTEE for c in district.children)
     kinds_after = {child.agency.kind for child in after[0].children}
     assert AgencyKind.DISTRICT_COMMITTEE not in kinds_after
     assert sum(1 for c in after[0].children if c.agency.kind == AgencyKind.COMMUNE_COMMITTEE) == 65
@@ -79,8 +80,10 @@ def test_household_business_moves_from_districts_to_communes_on_1_july_2025() ->
     old = ProcedureAssignment.objects.filter(procedure=procedure, agency__kind=AgencyKind.DISTRICT_COMMITTEE)
     new = ProcedureAssignment.objects.filter(procedure=procedure, agency__kind=AgencyKind.COMMUNE_COMMITTEE)
 
-    assert old.count() == 11 and {a.valid_to for a in old} == {dt.date(2025, 6, 30)}
-    assert new.count() == 65 and {a.valid_from for a in new} == {dt.date(2025, 7, 1)}
+    assert old.count() == 11
+    assert {a.valid_to for a in old} == {dt.date(2025, 6, 30)}
+    assert new.count() == 65
+    assert {a.valid_from for a in new} == {dt.date(2025, 7, 1)}
     dong_kinh = Agency.objects.get(admin_unit_code="05977", valid_from=dt.date(2025, 7, 1))
     assert list(procedure_search(agency=dong_kinh, on=dt.date(2026, 1, 5), q="ho kinh doanh")) == [procedure]
     assert not procedure_search(agency=dong_kinh, on=dt.date(2025, 1, 5), q="ho kinh doanh").exists()
@@ -114,7 +117,11 @@ def test_demo_accounts_can_log_in(client: Client) -> None:
 def test_loading_the_demo_twice_changes_nothing() -> None:
     counts = (Agency.objects.count(), ProcedureAssignment.objects.count(), InternalProcess.objects.count())
     call_command("load_demo", "--quiet", "--curated-only")
-    assert (Agency.objects.count(), ProcedureAssignment.objects.count(), InternalProcess.objects.count()) == counts
+    assert (
+        Agency.objects.count(),
+        ProcedureAssignment.objects.count(),
+        InternalProcess.objects.count(),
+    ) == counts
 
 
 def test_the_agencies_api_gives_the_tree_of_a_date(client: Client) -> None:
