@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.agencies.models import Agency, AgencyKind, AgencySuccession, ReceptionDesk
@@ -21,8 +21,11 @@ from motcua.catalog.selectors import procedure_search
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any, shared_data: Path) -> Iterator[None]:
-    with django_db_blocker.unblock():
+def demo(
+    django_db_setup: Any, django_db_blocker: Any, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media")))
+    with django_db_blocker.unblock(), media:
         call_command("load_demo", "--quiet", "--curated-only", "--data", str(shared_data))
         yield
         call_command("flush", "--noinput")
