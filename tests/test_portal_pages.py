@@ -53,7 +53,13 @@ def test_procedure_page_shows_what_is_needed_before_applying(client: Client) -> 
     with CaptureQueriesContext(connection) as queries:
         html = client.get(f"/thu-tuc/{procedure.code}/").content.decode()
 
-    for heading in ("Nơi tiếp nhận", "Thời hạn và lệ phí", "Thành phần hồ sơ", "Trình tự thực hiện", "Căn cứ pháp lý"):
+    for heading in (
+        "Nơi tiếp nhận",
+        "Thời hạn và lệ phí",
+        "Thành phần hồ sơ",
+        "Trình tự thực hiện",
+        "Căn cứ pháp lý",
+    ):
         assert heading in html
     assert "UBND phường Đông Kinh" in html
     assert "1 ngày làm việc" in html

@@ -10,7 +10,7 @@ import gzip
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BufferedIOBase
 from pathlib import Path
 from typing import Any, TypeVar
@@ -232,7 +232,7 @@ class DetailRecord:
     steps: tuple[Step, ...]
     file: str
     line: int
-    errors: tuple[RowError, ...] = field(default=())
+    errors: tuple[RowError, ...] = ()
 
     def text(self, key: str) -> str:
         """A raw field, NFC-normalised with whitespace collapsed ("" if absent)."""
@@ -322,7 +322,8 @@ def _raw_fields(
             errors.append(RowError(file, line, key, "field missing", code))
         else:
             raw[key] = "" if value is None else json.dumps(value, ensure_ascii=False)
-            errors.append(RowError(file, line, key, f"expected text, got {type(value).__name__}", code))
+            kind = "null" if value is None else type(value).__name__
+            errors.append(RowError(file, line, key, f"expected text, got {kind}", code))
     return raw
 
 
@@ -373,7 +374,13 @@ class ChannelCoverage:
 
 
 def channel_coverage(records: Iterable[DetailRecord]) -> ChannelCoverage:
-    """Measure over ``records``: "time" is a numeric duration, "fee" a VND amount (0 counts)."""
+    """Measure over ``records``: "time" is a numeric duration, "fee" a VND amount (0 counts).
+
+    From a shell, with no script::
+
+        python -c "from motcua.catalog.sources import *; r = read_procedure_details_jsonl('…jsonl.gz');
+        c = channel_coverage(x for x in r if isinstance(x, DetailRecord)); print(c.share(c.with_both))"
+    """
     counts = dict.fromkeys(("records", "time", "unit", "fee", "both"), 0)
     gaps: dict[str, list[str]] = {}
     for record in records:

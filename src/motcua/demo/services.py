@@ -6,9 +6,7 @@ Every step is idempotent, so ``motcua load_demo`` can run on every ``make run``.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,12 +20,20 @@ from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.agencies import importer as agency_importer
 from motcua.agencies.models import Agency, AgencyKind, OrgUnit, ReceptionDesk
 from motcua.catalog import docx
-from motcua.catalog.importer import ImportReport, RecordProblem, import_details
+from motcua.catalog.importer import CatalogueImport, ImportReport
 from motcua.catalog.models import Component, InternalProcess, Procedure, ProcedureAssignment, ProcessStep
 from motcua.catalog.parsing import fold
+from motcua.catalog.sources import (
+    DetailRecord,
+    ListRow,
+    RowError,
+    read_procedure_details_jsonl,
+    read_procedure_list_xlsx,
+)
 from motcua.demo import catalog as plan
 
-DETAILS_FILE = "tthc-dvcqg/tthc_details_6ministries.jsonl.gz"
+CATALOGUE_FOLDER = "tthc-dvcqg"
+DETAILS_FILE = "tthc_details_6ministries.jsonl.gz"
 DEMO_PASSWORD = "MotCua@2026"
 
 
@@ -41,27 +47,6 @@ class DemoReport:
     accounts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def read_details(
-    path: Path, *, only: frozenset[str] | None = None
-) -> Iterator[dict[str, Any] | RecordProblem]:
-    """The JSONL export's records; a line that is not a JSON object is reported, not fatal."""
-    with (
-        gzip.open(path, "rt", encoding="utf-8")
-        if path.suffix == ".gz"
-        else path.open(encoding="utf-8") as handle
-    ):
-        for number, line in enumerate(handle, start=1):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RecordProblem(f"{path.name}:{number}", "", "line", f"invalid JSON: {exc.msg}")
-                continue
-            if not isinstance(record, dict):
-                yield RecordProblem(f"{path.name}:{number}", "", "line", "expected a JSON object")
-            elif only is None or record.get("ma_thu_tuc") in only:
-                yield record
-
-
 def load_demo(
     *, data: Path, curated_only: bool = False, progress: Callable[[str], None] = print
 ) -> DemoReport:
@@ -70,8 +55,12 @@ def load_demo(
     progress("Bộ phận, phòng ban và Bộ phận Một cửa")
     _units_and_desks()
     progress("Danh mục thủ tục hành chính" + (" (bộ chọn lọc)" if curated_only else ""))
-    records = read_details(data / DETAILS_FILE, only=plan.ALL_CODES if curated_only else None)
-    report.catalogue = import_details(records, source=DETAILS_FILE)
+    run = CatalogueImport()
+    for path in sorted((data / CATALOGUE_FOLDER).glob("*.xlsx")):
+        run.add_list(r for r in read_procedure_list_xlsx(path) if _wanted(r, curated_only))
+    records = read_procedure_details_jsonl(data / CATALOGUE_FOLDER / DETAILS_FILE)
+    run.add_details(r for r in records if _wanted(r, curated_only))
+    report.catalogue = run.finish()
     progress("Giao thủ tục cho cơ quan và quy trình nội bộ")
     with transaction.atomic():
         report.assignments = _assign_procedures()
@@ -80,6 +69,10 @@ def load_demo(
     progress("Tài khoản mẫu")
     report.accounts = _accounts()
     return report
+
+
+def _wanted(row: DetailRecord | ListRow | RowError, curated_only: bool) -> bool:
+    return not curated_only or (not isinstance(row, RowError) and row.code in plan.ALL_CODES)
 
 
 def _units_and_desks() -> None:
