@@ -26,27 +26,11 @@ from motcua.catalog.models import (
     ProcedureVersion,
 )
 from motcua.catalog.services import search_text_for
-from motcua.catalog.sources import DetailRecord, ListRow, RowError
+from motcua.catalog.sources import DETAIL_FIELDS, DetailRecord, ListRow, RowError
 from motcua.core import clock
 
-# The detail record's fields that make up a version's content (the hash ignores everything else).
-CONTENT_FIELDS = (
-    "ten_thu_tuc",
-    "so_quyet_dinh",
-    "cap_thuc_hien",
-    "loai_thu_tuc",
-    "linh_vuc",
-    "doi_tuong_thuc_hien",
-    "co_quan_co_tham_quyen",
-    "co_quan_thuc_hien",
-    "dia_chi_tiep_nhan",
-    "trinh_tu_thuc_hien",
-    "cach_thuc_thuc_hien",
-    "thanh_phan_ho_so",
-    "can_cu_phap_ly",
-    "yeu_cau_dieu_kien",
-    "ket_qua_xu_ly",
-)
+# The detail record's fields that make up a version's content (the hash ignores the page's address).
+CONTENT_FIELDS = tuple(name for name in DETAIL_FIELDS if name not in ("detail_url", "formality_id"))
 LEVEL_FLAGS = {
     "Cấp bộ": "at_ministry",
     "Cấp tỉnh": "at_province",

@@ -18,8 +18,8 @@ def allotment_problem(*, allotted_hours: Iterable[Decimal], legal_hours: Decimal
     if legal_hours is None or total <= legal_hours:
         return None
     return (
-        f"Tổng thời gian các bước ({total:g} giờ làm việc) vượt thời hạn giải quyết theo quy định "
-        f"({legal_hours:g} giờ làm việc)."
+        f"Tổng thời gian các bước ({total.normalize():f} giờ làm việc) vượt thời hạn giải quyết "
+        f"theo quy định ({legal_hours.normalize():f} giờ làm việc)."
     )
 
 
