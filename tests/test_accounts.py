@@ -50,3 +50,18 @@ def test_an_api_token_is_stored_as_a_digest_and_stops_working_when_revoked() -> 
 
     assert user_for_token(secret) is None
     assert user_for_token("mc_not-a-real-token") is None
+
+
+def test_create_api_token_command_prints_a_working_secret_once() -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    user = make_user(username="lgsp")
+    out = StringIO()
+    call_command("create_api_token", "lgsp", "LGSP", stdout=out)
+
+    secret = out.getvalue().strip().splitlines()[-1]
+    assert user_for_token(secret) == user
+    with pytest.raises(CommandError, match="Không có người dùng"):
+        call_command("create_api_token", "nobody", "x")
