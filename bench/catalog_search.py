@@ -141,7 +141,9 @@ def _worker(
 _budget_lock = threading.Lock()
 
 
-def load(host: str, port: int, paths: Sequence[str], *, concurrency: int, seconds: float) -> tuple[Sample, float]:
+def load(
+    host: str, port: int, paths: Sequence[str], *, concurrency: int, seconds: float
+) -> tuple[Sample, float]:
     """``concurrency`` threads send ``paths`` round-robin (each from its own offset) for ``seconds``."""
     samples = [Sample() for _ in range(concurrency)]
     budget = [MAX_REQUESTS_PER_RUN]
@@ -258,7 +260,7 @@ def cmd_wait(args: argparse.Namespace) -> int:
     last = ""
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(args.url, timeout=5) as resp:  # noqa: S310 (loopback URL, checked)
+            with urllib.request.urlopen(args.url, timeout=5) as resp:
                 if resp.status == 200:
                     return 0
                 last = f"HTTP {resp.status}"
@@ -313,7 +315,10 @@ def _fixed_count(host: str, port: int, path: str, count: int) -> tuple[Sample, f
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    """SQL queries per request, in-process with Django's test client (same settings as the server)."""
+    """SQL queries per request, in-process with Django's test client (same settings as the server).
+
+    Also counts the procedures, so the report gives the dataset's size.
+    """
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
@@ -346,7 +351,13 @@ def cmd_queries(args: argparse.Namespace) -> int:
             "slowest_sql": timed[0][1][:600] if timed else "",
             "result_count": result_count,
         }
-    Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    from motcua.catalog.models import Procedure, PublicationState
+
+    counts = {
+        "procedures": Procedure.objects.count(),
+        "published": Procedure.objects.filter(state=PublicationState.PUBLISHED).count(),
+    }
+    Path(args.out).write_text(json.dumps({**counts, "requests": out}, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -443,19 +454,19 @@ def markdown(report: dict[str, Any]) -> str:
 def cmd_backend(args: argparse.Namespace) -> int:
     """Assemble one backend's JSON from the pieces run.sh collected."""
     run = json.loads(Path(args.run).read_text())
-    sql = json.loads(Path(args.sql).read_text()) if args.sql else {}
+    sql = json.loads(Path(args.sql).read_text())
     data = {
         "backend": args.backend,
         "backend_label": args.label,
         "backend_version": args.backend_version,
         "settings": args.settings,
-        "procedures": args.procedures,
-        "procedures_published": args.published,
+        "procedures": sql["procedures"],
+        "procedures_published": sql["published"],
         "import_first_s": args.import_first,
         "import_second_s": args.import_second,
         "per_query_requests": args.per_query_requests,
         **run,
-        "sql": sql,
+        "sql": sql["requests"],
     }
     Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=2))
     return 0
@@ -490,13 +501,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--label", required=True)
     p.add_argument("--backend-version", default="")
     p.add_argument("--settings", default="")
-    p.add_argument("--procedures", type=int, required=True)
-    p.add_argument("--published", type=int, required=True)
     p.add_argument("--import-first", type=float, required=True)
     p.add_argument("--import-second", type=float, required=True)
     p.add_argument("--per-query-requests", type=int, default=15)
     p.add_argument("--run", required=True)
-    p.add_argument("--sql", default="")
+    p.add_argument("--sql", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_backend)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from motcua.accounts.models import ApiToken
@@ -53,10 +56,6 @@ def test_an_api_token_is_stored_as_a_digest_and_stops_working_when_revoked() -> 
 
 
 def test_create_api_token_command_prints_a_working_secret_once() -> None:
-    from io import StringIO
-
-    from django.core.management import CommandError, call_command
-
     user = make_user(username="lgsp")
     out = StringIO()
     call_command("create_api_token", "lgsp", "LGSP", stdout=out)
