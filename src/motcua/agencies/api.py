@@ -1,20 +1,19 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from motcua.agencies.schemas import AgencyOut, AgencyTreeOut
 from motcua.agencies.selectors import AgencyNode, agency_tree
 from motcua.core import clock
 from motcua.core.errors import ERROR_RESPONSES
+from motcua.core.schemas import IsoDate
 
 router = Router(tags=["agencies"])
 
 
 class TreeQuery(Schema):
-    on: dt.date | None = None
+    on: IsoDate | None = Field(None, description="the date of the tree, e.g. 2025-06-30 (default: today)")
 
 
 def _node_out(node: AgencyNode) -> AgencyOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from motcua.agencies.api import router as agencies_router
 from motcua.catalog.api import router as catalog_router
@@ -41,3 +41,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body = {"code": "unauthorized", "message": "Cần đăng nhập hoặc mã truy cập API hợp lệ.", "fields": {}}
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a failed CSRF check on a session-authenticated write) in our error shape."""
+    code = "forbidden" if exc.status_code == 403 else "invalid"
+    body = {"code": code, "message": f"Yêu cầu bị từ chối: {exc.message}", "fields": {}}
+    return api.create_response(request, body, status=exc.status_code)
