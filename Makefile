@@ -5,6 +5,8 @@ UV := .uv/bin/uv
 PY := .venv/bin/python
 MOTCUA := .venv/bin/motcua
 export UV_PROJECT_ENVIRONMENT := .venv
+# Precompile site-packages: some machines set PYTHONDONTWRITEBYTECODE, and compiling on every start costs seconds.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: run test env check lint typecheck pytest browser messages demo bench clean
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _media_in_tmp(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded and generated files go to a temporary folder, never to var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Tests create many users: a fast hasher keeps the suite quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # users made by module-scoped fixtures
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar() -> Iterator[None]:
+    """A rolled-back test sends no signal: never let one test's calendar overrides leak into the next."""
+    from motcua.worktime.selectors import invalidate_work_calendar
+
+    invalidate_work_calendar()
+    yield
+    invalidate_work_calendar()

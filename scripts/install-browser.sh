@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium (for the Playwright journeys) and the Noto fonts (Vietnamese text).
+# Installs the system packages the tests use: Debian's Chromium (Playwright journeys), the Noto fonts
+# (Vietnamese text in PDFs), poppler-utils (PDF checks) and zbar-tools (reading the receipt's QR code back).
 # Never runs `playwright install`: browsers come from the distribution, not from a download.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
+for package in fonts-noto-core poppler-utils zbar-tools; do
+  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "Run as root (or: sudo apt-get install -y ${need[*]}) to enable the browser journeys." >&2

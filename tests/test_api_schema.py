@@ -1,4 +1,4 @@
-"""Property-based API tests: every generated request gets a response the OpenAPI schema declares, never a 500."""
+"""Property-based API tests: every generated request gets a response its schema declares, never a 500."""
 
 from __future__ import annotations
 
@@ -7,10 +7,20 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from motcua.config.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# The deadline calculator refuses periods past the calendar's end (2100) or over a unit's limit: a rule
+# joining two query parameters, which OpenAPI cannot state, so a 422 there is a lawful answer.
+CONFIG = SchemathesisConfig.from_str(
+    """
+[[operations]]
+include-path-regex = "^/api/v1/calendar/deadline$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429", "5xx"]
+"""
+)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
 
 
 @pytest.mark.django_db

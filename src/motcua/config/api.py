@@ -9,6 +9,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from motcua.agencies.api import router as agencies_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
+from motcua.dossiers.api import router as dossiers_router
+from motcua.dossiers.api import tracking_router
+from motcua.worktime.api import router as calendar_router
 
 api = NinjaAPI(
     title="MotCua API",
@@ -18,6 +21,9 @@ api = NinjaAPI(
 )
 api.add_router("/agencies", agencies_router)
 api.add_router("/procedures", catalog_router)
+api.add_router("/dossiers", dossiers_router)
+api.add_router("/tracking", tracking_router)
+api.add_router("/calendar", calendar_router)
 
 
 @api.exception_handler(DomainError)

@@ -28,10 +28,37 @@ VARIABLES = [
     Variable("DATABASE_URL", "sqlite:///<repo>/var/motcua.sqlite3", "database; postgres://... in production"),
     Variable("MEDIA_ROOT", "<repo>/var/media", "folder for uploaded files (templates, scans)"),
     Variable("STATIC_ROOT", "<repo>/var/static", "folder collectstatic writes to"),
+    Variable("PUBLIC_URL", "http://127.0.0.1:8000", "the portal's public address, for links in messages"),
     Variable("MOTCUA_SHARED_DATA", "<repo>/../shared/data", "folder with the public data sets to import"),
     Variable("TIME_ZONE", "Asia/Ho_Chi_Minh", "the province's time zone"),
+    Variable(
+        "OFFICE_HOURS",
+        "07:30-11:30,13:30-17:30",
+        "office hours of working days, for deadlines in working hours",
+    ),
     Variable("SECURE_SSL", "true in production", "HTTPS-only cookies and HSTS"),
     Variable("LOG_LEVEL", "INFO", "root log level"),
+    Variable(
+        "EMAIL_BACKEND",
+        "console in development, else smtp",
+        "Django e-mail backend (dotted path); console prints mails, smtp sends them",
+    ),
+    Variable("EMAIL_HOST", "localhost", "SMTP server"),
+    Variable("EMAIL_PORT", "25", "SMTP port (587 with EMAIL_USE_TLS)"),
+    Variable("EMAIL_HOST_USER", "", "SMTP user name; empty for no login"),
+    Variable("EMAIL_HOST_PASSWORD", "", "SMTP password"),
+    Variable("EMAIL_USE_TLS", "false", "STARTTLS to the SMTP server"),
+    Variable("DEFAULT_FROM_EMAIL", "MotCua <noreply@localhost>", "sender of the notification e-mails"),
+    Variable(
+        "SMS_BACKEND",
+        "motcua.notifications.backends.LoggingBackend",
+        "SMS sender class (dotted path); the default only logs the message",
+    ),
+    Variable(
+        "ZALO_BACKEND",
+        "motcua.notifications.backends.LoggingBackend",
+        "Zalo sender class (dotted path); the default only logs the message",
+    ),
 ]
 
 

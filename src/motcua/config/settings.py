@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.agencies",
     "motcua.catalog",
+    "motcua.worktime",
+    "motcua.dossiers",
+    "motcua.notifications",
     "motcua.demo",
 ]
 
@@ -128,7 +131,27 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Outgoing messages (motcua.notifications): e-mail through Django's mail framework, SMS and Zalo through
+# the classes named here (the logging backend writes the message to the log instead of sending it).
+_DEFAULT_EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if MOTCUA_ENV == "development"
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_BACKEND = env.get("EMAIL_BACKEND", _DEFAULT_EMAIL_BACKEND)
+EMAIL_HOST = env.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30  # seconds; a send holds its outbox row locked, so a hung server must not hold it for ever
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "MotCua <noreply@localhost>")
+MOTCUA_SMS_BACKEND = env.get("SMS_BACKEND", "motcua.notifications.backends.LoggingBackend")
+MOTCUA_ZALO_BACKEND = env.get("ZALO_BACKEND", "motcua.notifications.backends.LoggingBackend")
+
+MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
+MOTCUA_OFFICE_HOURS = env.get("OFFICE_HOURS", "07:30-11:30,13:30-17:30")
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -145,4 +168,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("lich-lam-viec/", include("motcua.worktime.urls")),
+    path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]
 if settings.DEBUG:

@@ -42,5 +42,6 @@ ERROR_RESPONSES: dict[int, type[ErrorOut]] = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    409: ErrorOut,
     422: ErrorOut,
 }

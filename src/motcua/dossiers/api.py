@@ -1,0 +1,139 @@
+"""The dossier API: public tracking, the officials' queue, one dossier, workflow actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
+
+from motcua.accounts.auth import API_AUTH
+from motcua.accounts.models import User
+from motcua.core import clock
+from motcua.core.errors import ERROR_RESPONSES, NotFoundError
+from motcua.dossiers import selectors, services
+from motcua.dossiers.access import access_dossier_by_code, actor_roles
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.schemas import (
+    ActionIn,
+    DossierOut,
+    DossierPageOut,
+    TaskOut,
+    TrackingEventOut,
+    TrackingOut,
+)
+from motcua.dossiers.workflow import STATUS_LABELS, Action, Status, available_actions
+
+tracking_router = Router(tags=["tracking"])
+router = Router(tags=["dossiers"], auth=API_AUTH)
+
+
+@tracking_router.get(
+    "/{code}", response={200: TrackingOut, **ERROR_RESPONSES}, summary="Track a dossier by code"
+)
+def track(request: HttpRequest, code: str) -> TrackingOut:
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .exclude(status=Status.DRAFT)
+        .select_related("procedure", "receiving_agency")
+        .first()
+    )
+    if dossier is None:
+        raise NotFoundError("Không tìm thấy hồ sơ.")
+    return TrackingOut(
+        code=code,
+        status=dossier.status,
+        status_label=dossier.status_label,
+        procedure=dossier.procedure.name,
+        receiving_agency=dossier.receiving_agency.name,
+        submitted_at=dossier.submitted_at,
+        due_at=dossier.due_at,
+        finished_at=dossier.finished_at,
+        timeline=[
+            TrackingEventOut(at=e.at, status=e.to_status, status_label=STATUS_LABELS[Status(e.to_status)])
+            for e in selectors.public_timeline(dossier=dossier)
+        ],
+    )
+
+
+class QueueQuery(Schema):
+    status: int | None = SchemaField(None, ge=0, le=10)
+    procedure: str = SchemaField("", max_length=30)
+    channel: int | None = SchemaField(None, ge=1, le=4)
+    applicant: str = SchemaField("", max_length=200)
+    due_before: dt.datetime | None = None
+    mine: bool = False
+    page: int = SchemaField(1, ge=1, le=100_000)
+    page_size: int = SchemaField(50, ge=1, le=200)
+
+
+def _user(request: HttpRequest) -> User:
+    user = getattr(request, "auth", None)
+    assert isinstance(user, User)  # guaranteed by API_AUTH
+    return user
+
+
+def _out(dossier: Dossier, user: User) -> DossierOut:
+    roles = actor_roles(dossier=dossier, user=user)
+    return DossierOut(
+        code=dossier.code,
+        status=dossier.status,
+        status_label=dossier.status_label,
+        channel=dossier.channel,
+        procedure_code=dossier.procedure.code,
+        procedure_version=dossier.procedure_version.number,
+        receiving_agency=dossier.receiving_agency.identifier,
+        processing_agency=dossier.processing_agency.identifier,
+        applicant_name=dossier.applicant_name,
+        applicant_id_number=dossier.applicant_id_number,
+        applicant_phone=dossier.applicant_phone,
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        finished_at=dossier.finished_at,
+        outcome=dossier.outcome,
+        current_step=dossier.current_task.name if dossier.current_task else None,
+        allowed_actions=[a.value for a in available_actions(Status(dossier.status), roles)],
+        tasks=[TaskOut.from_orm(t) for t in dossier.tasks.all()],
+    )
+
+
+@router.get("", response={200: DossierPageOut, **ERROR_RESPONSES}, summary="The official's open dossiers")
+def queue(request: HttpRequest, query: Query[QueueQuery]) -> DossierPageOut:
+    user = _user(request)
+    filters = selectors.QueueFilters(
+        status=query.status,
+        procedure_code=query.procedure,
+        channel=query.channel,
+        applicant=query.applicant,
+        due_before=query.due_before,
+        mine_only=query.mine,
+    )
+    qs = selectors.official_queue(user=user, filters=filters, now=clock.now()).select_related(
+        "procedure_version", "receiving_agency", "processing_agency"
+    )
+    start = (query.page - 1) * query.page_size
+    rows = list(qs.prefetch_related("tasks")[start : start + query.page_size])
+    return DossierPageOut(count=qs.count(), results=[_out(d, user) for d in rows])
+
+
+@router.get("/{code}", response={200: DossierOut, **ERROR_RESPONSES}, summary="One dossier")
+def get_dossier(request: HttpRequest, code: str) -> DossierOut:
+    user = _user(request)
+    dossier = selectors.dossier_for_page(user=user, code=code)
+    if dossier is None:
+        raise NotFoundError("Không tìm thấy hồ sơ.")
+    return _out(dossier, user)
+
+
+@router.post(
+    "/{code}/actions/{action}", response={200: DossierOut, **ERROR_RESPONSES}, summary="Act on a dossier"
+)
+def act(request: HttpRequest, code: str, action: Action, payload: ActionIn) -> DossierOut:
+    user = _user(request)
+    dossier = access_dossier_by_code(user=user, code=code)
+    assignee = User.objects.filter(username=payload.assignee).first() if payload.assignee else None
+    data = services.ActionInput(note=payload.note, assignee=assignee, new_due_at=payload.new_due_at)
+    services.dossier_act(dossier=dossier, actor=user, action=action, data=data)
+    return get_dossier(request, code)

@@ -1,0 +1,141 @@
+"""The dossier pages: a citizen applies online, the desk works the dossier, anyone tracks it by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from motcua.core import clock
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.conftest import World, pdf
+from motcua.dossiers.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, user: object) -> Client:
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def _apply_online(client: Client, world: World) -> Dossier:
+    _login(client, world.citizen)
+    response = client.post(
+        f"/thu-tuc/{world.procedure.code}/nop-ho-so/",
+        {"agency": world.agency.pk, "applicant_name": "Nguyễn Văn An", "applicant_phone": "0912000001"},
+    )
+    draft = Dossier.objects.get(owner=world.citizen)
+    assert response["Location"] == f"/ho-so/nhap/{draft.pk}/"
+    client.post(f"/ho-so/nhap/{draft.pk}/tai-len/", {"component": world.component.pk, "file": pdf()})
+    client.post(f"/ho-so/nhap/{draft.pk}/nop/", {"declaration": "on"})
+    draft.refresh_from_db()
+    return draft
+
+
+def test_a_citizen_applies_online_and_lands_on_the_tracking_page(client: Client, world: World) -> None:
+    dossier = _apply_online(client, world)
+
+    assert dossier.status == Status.NEW
+    page = client.get(f"/tra-cuu/{dossier.code}/").content.decode()
+    assert "Mới đăng ký" in page
+    assert "Nguyễn Văn An" in page  # the owner sees the details
+    assert str(dossier.code) in client.get("/ho-so/").content.decode()
+
+
+def test_submitting_without_the_declaration_changes_nothing(client: Client, world: World) -> None:
+    _login(client, world.citizen)
+    client.post(
+        f"/thu-tuc/{world.procedure.code}/nop-ho-so/", {"agency": world.agency.pk, "applicant_name": "An"}
+    )
+    draft = Dossier.objects.get(owner=world.citizen)
+
+    response = client.post(f"/ho-so/nhap/{draft.pk}/nop/", {}, follow=True)
+
+    assert "Hãy xác nhận lời cam đoan" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_wrong_file_type_is_refused_with_a_message(client: Client, world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, world.citizen)
+    client.post(
+        f"/thu-tuc/{world.procedure.code}/nop-ho-so/", {"agency": world.agency.pk, "applicant_name": "An"}
+    )
+    draft = Dossier.objects.get(owner=world.citizen)
+    bad = SimpleUploadedFile("x.pdf", b"GIF89a not a pdf")
+
+    response = client.post(
+        f"/ho-so/nhap/{draft.pk}/tai-len/", {"component": world.component.pk, "file": bad}, follow=True
+    )
+
+    assert "không đúng định dạng" in response.content.decode()
+    assert not draft.files.exists()
+
+
+def test_public_tracking_hides_personal_data_until_the_phone_is_given(world: World) -> None:
+    dossier = _apply_online(Client(), world)
+    anonymous = Client()
+
+    hidden = anonymous.get(f"/tra-cuu/{dossier.code}/").content.decode()
+    wrong = anonymous.post(f"/tra-cuu/{dossier.code}/", {"secret": "0000000000"}).content.decode()
+    shown = anonymous.post(f"/tra-cuu/{dossier.code}/", {"secret": "0912000001"}).content.decode()
+
+    assert "Mới đăng ký" in hidden
+    assert "Nguyễn Văn An" not in hidden
+    assert "không khớp" in wrong
+    assert "Nguyễn Văn An" in shown
+    assert anonymous.get("/tra-cuu/000.00.32.H37-260302-9999/").status_code == 404
+
+
+def test_the_desk_accepts_forwards_and_prints_the_receipt(client: Client, world: World) -> None:
+    dossier = _apply_online(Client(), world)
+    _login(client, world.reception)
+
+    queue = client.get("/mot-cua/").content.decode()
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/accept/", {"note": ""})
+    client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/forward/", {"note": ""})
+    receipt = client.get(f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf")
+
+    assert str(dossier.code) in queue
+    assert "Tiếp nhận" in page
+    assert "Từ chối" in page
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+
+
+def test_an_official_of_another_agency_sees_nothing(client: Client, world: World) -> None:
+    dossier = _apply_online(Client(), world)
+    _login(client, world.outsider)
+
+    assert str(dossier.code) not in client.get("/mot-cua/").content.decode()
+    assert client.get(f"/mot-cua/ho-so/{dossier.code}/").status_code == 404
+    assert client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/accept/").status_code == 404
+    dossier.refresh_from_db()
+    assert dossier.status == Status.NEW
+
+
+def test_desk_registration_of_a_paper_dossier(client: Client, world: World) -> None:
+    _login(client, world.reception)
+    with clock.frozen(dt.datetime(2026, 3, 2, 9, 0, tzinfo=clock.local_zone())):
+        response = client.post(
+            "/mot-cua/tiep-nhan/",
+            {
+                "procedure": world.procedure.code,
+                "agency": world.agency.pk,
+                "channel": "1",
+                "applicant_name": "Hoàng Thị Bình",
+                "applicant_birth_date": "1995-09-02",
+            },
+        )
+    dossier = Dossier.objects.get()
+
+    assert response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
+    assert dossier.status == Status.RECEIVED
+    assert dossier.applicant_birth_date == dt.date(1995, 9, 2)
