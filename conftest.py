@@ -76,10 +76,14 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_work_calendar() -> Iterator[None]:
-    """A rolled-back test sends no signal: never let one test's calendar overrides leak into the next."""
+def _fresh_caches() -> Iterator[None]:
+    """A rolled-back test sends no signal: one test's cached calendar or lists never leak into the next."""
+    from django.core.cache import cache
+
     from motcua.worktime.selectors import invalidate_work_calendar
 
     invalidate_work_calendar()
+    cache.clear()
     yield
     invalidate_work_calendar()
+    cache.clear()

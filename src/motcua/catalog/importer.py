@@ -25,6 +25,7 @@ from motcua.catalog.models import (
     Procedure,
     ProcedureVersion,
 )
+from motcua.catalog.selectors import forget_filter_choices
 from motcua.catalog.services import search_text_for
 from motcua.catalog.sources import DETAIL_FIELDS, DetailRecord, ListRow, RowError
 from motcua.core import clock
@@ -138,6 +139,7 @@ class CatalogueImport:
                 if code not in known:
                     self._import_list_only(row)
             self._apply_issuing_authorities()
+            transaction.on_commit(forget_filter_choices)
         return self.report
 
     def _import_batch(self, batch: list[DetailRecord]) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
@@ -16,6 +18,7 @@ from motcua.catalog.models import (
     PublicationState,
 )
 from motcua.catalog.parsing import fold
+from motcua.core import clock
 
 LEVEL_FLAGS = {
     Level.MINISTRY: "at_ministry",
@@ -129,3 +132,38 @@ def agencies_with_procedures(*, on: dt.date) -> QuerySet[Agency]:
         .filter(procedure_count__gt=0)
         .order_by("kind", "name")
     )
+
+
+FILTER_CHOICES_KEY = "catalog:filter-choices"
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    fields: list[tuple[str, str]]  # (slug, name)
+    agencies: list[tuple[str, str]]  # (identifier, name)
+
+
+def search_filter_choices(*, on: dt.date) -> FilterChoices:
+    """The search form's lists, cached: they change only when the catalogue or an assignment changes.
+
+    Computing them costs more than the search itself (an aggregate over the whole catalogue), so they are
+    kept for ``FILTER_CHOICES_SECONDS`` and dropped by ``forget_filter_choices`` after an import or edit.
+    """
+    key = f"{FILTER_CHOICES_KEY}:{on.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    published = Q(procedures__state=PublicationState.PUBLISHED)
+    choices = FilterChoices(
+        fields=list(Field.objects.filter(published).distinct().order_by("name").values_list("slug", "name")),
+        agencies=list(agencies_with_procedures(on=on).values_list("identifier", "name")),
+    )
+    cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
+FILTER_CHOICES_SECONDS = 300
+
+
+def forget_filter_choices() -> None:
+    cache.delete(f"{FILTER_CHOICES_KEY}:{clock.today().isoformat()}")

@@ -7,6 +7,7 @@ from django.db import transaction
 from motcua.accounts.models import User
 from motcua.catalog.models import OnlineMode, Procedure, ProcedureVersion, PublicationState
 from motcua.catalog.parsing import fold
+from motcua.catalog.selectors import forget_filter_choices
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import DomainError
@@ -34,6 +35,7 @@ def procedure_update(
         locked.updated_at = clock.now()
         locked.save(update_fields=[*changes, "updated_at"])
         audit_record(actor=actor, action="procedure.update", obj=locked, **changes)
+        transaction.on_commit(forget_filter_choices)
     return locked
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from motcua.accounts.models import Role, RoleAssignment, User
@@ -68,6 +68,9 @@ def load_demo(
         report.templates = _template_forms()
     progress("Tài khoản mẫu")
     report.accounts = _accounts()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the planner after a bulk load
+            cursor.execute("ANALYZE")
     return report
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import ClassVar, NamedTuple, TypeAlias
 
 import segno
-import weasyprint
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -449,6 +448,8 @@ def render_pdf(form: PrintableForm, *, form_set: FormSet) -> bytes:
     """The form as a PDF: A5 portrait, the register A4 landscape; text is real text (searchable)."""
     html = render_html(form, form_set=form_set)
     # Local files and data: URIs only: rendering never reaches the network (no CDN, no SSRF through a form).
+    import weasyprint  # imported on first print: it costs every web worker ~38 MiB otherwise
+
     fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
     pdf: bytes = weasyprint.HTML(string=html, base_url=str(FORMS_DIR), url_fetcher=fetcher).write_pdf()
     return pdf

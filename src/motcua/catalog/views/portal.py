@@ -30,9 +30,16 @@ def search(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level") or None
     if level not in Level.values:
         level = None
-    field = Field.objects.filter(slug=request.GET.get("field", "")).first()
-    agency = Agency.objects.filter(identifier=request.GET.get("agency", "")).first()
     today = clock.today()
+    choices = selectors.search_filter_choices(on=today)
+    field = (
+        Field.objects.filter(slug=request.GET.get("field", "")).first() if request.GET.get("field") else None
+    )
+    agency = (
+        Agency.objects.filter(identifier=request.GET.get("agency", "")).first()
+        if request.GET.get("agency")
+        else None
+    )
     results = selectors.procedure_search(q=q, field=field, level=level, agency=agency, on=today)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -42,8 +49,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "agency": agency,
         "page": page,
         "levels": Level.choices,
-        "fields": selectors.fields_with_counts(),
-        "agencies": selectors.agencies_with_procedures(on=today),
+        "fields": choices.fields,
+        "agencies": choices.agencies,
         "query_without_page": _query_without_page(request),
     }
     return render(request, "catalog/search.html", context)
