@@ -21,6 +21,7 @@ import json
 import math
 import os
 import platform
+import resource
 import subprocess
 import sys
 import threading
@@ -83,6 +84,8 @@ class Sample:
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
     closes: int = 0  # responses after which the server closed the connection
+    client_cpu_s: float = 0.0  # CPU the load generator itself used (it shares the machine)
+    loadavg: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
 
     def error(self, kind: str) -> None:
         self.errors += 1
@@ -145,6 +148,8 @@ def load(
     host: str, port: int, paths: Sequence[str], *, concurrency: int, seconds: float
 ) -> tuple[Sample, float]:
     """``concurrency`` threads send ``paths`` round-robin (each from its own offset) for ``seconds``."""
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
+    load_before = os.getloadavg()[0]
     samples = [Sample() for _ in range(concurrency)]
     budget = [MAX_REQUESTS_PER_RUN]
     t0 = time.perf_counter()
@@ -163,6 +168,9 @@ def load(
     total = Sample()
     for s in samples:
         total.merge(s)
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    total.client_cpu_s = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    total.loadavg = (load_before, os.getloadavg()[0])
     return total, elapsed
 
 
@@ -191,6 +199,8 @@ def summarise(sample: Sample, elapsed: float) -> dict[str, Any]:
         "bytes_min": min(sample.sizes) if done else 0,
         "bytes_max": max(sample.sizes) if done else 0,
         "server_closed_connection": sample.closes,
+        "client_cpu_s": round(sample.client_cpu_s, 2),
+        "loadavg_1m_before_after": [round(x, 2) for x in sample.loadavg],
     }
 
 
@@ -239,6 +249,14 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
     }
+
+
+def git_state() -> dict[str, Any]:
+    """The commit measured, and whether the work tree had uncommitted changes to tracked files."""
+    repo = str(Path(__file__).resolve().parents[1])
+    commit = _run(["git", "-C", repo, "rev-parse", "--short", "HEAD"])
+    changed = _run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no"])
+    return {"commit": commit or None, "uncommitted_changes": bool(changed)}
 
 
 def _version(dist: str) -> str | None:
@@ -369,6 +387,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = {
         "date": today,
         "machine": machine(),
+        "git": git_state(),
         "versions": {
             "python": platform.python_version(),
             "django": _version("django"),
@@ -413,6 +432,21 @@ def markdown(report: dict[str, Any]) -> str:
             f"{b['import_second_s']:.1f} | {rss.get('workers_rss_mib_max', 0)} each, "
             f"{rss.get('workers_rss_mib_total', 0)} total |"
         )
+    loads = [
+        x
+        for b in report["backends"]
+        for by_c in b["endpoints"].values()
+        for s in by_c.values()
+        for x in s.get("loadavg_1m_before_after", [])
+    ]
+    if loads:
+        busy = max(loads) > m["nproc"]
+        lines += [
+            "",
+            f"Machine 1-minute load average during the rows: {min(loads):.1f}–{max(loads):.1f} "
+            f"on {m['nproc']} CPUs (anything else running on the machine shows here)."
+            + (" **The machine was busy: these figures understate the server.**" if busy else ""),
+        ]
     lines += [
         "",
         "| Backend | Endpoint | Conc. | req/s | p50 ms | p95 ms | p99 ms | Errors | Size (bytes) |",
@@ -465,6 +499,8 @@ def cmd_backend(args: argparse.Namespace) -> int:
         "import_first_s": args.import_first,
         "import_second_s": args.import_second,
         "per_query_requests": args.per_query_requests,
+        "waited_for_quiet_s": args.waited_for_quiet,
+        "loadavg_1m_at_start": args.load_at_start,
         **run,
         "sql": sql["requests"],
     }
@@ -504,6 +540,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--import-first", type=float, required=True)
     p.add_argument("--import-second", type=float, required=True)
     p.add_argument("--per-query-requests", type=int, default=15)
+    p.add_argument("--waited-for-quiet", type=float, default=0)
+    p.add_argument("--load-at-start", type=float, default=0)
     p.add_argument("--run", required=True)
     p.add_argument("--sql", required=True)
     p.add_argument("--out", required=True)

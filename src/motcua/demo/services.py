@@ -31,6 +31,7 @@ from motcua.catalog.sources import (
     read_procedure_list_xlsx,
 )
 from motcua.demo import catalog as plan
+from motcua.demo import dossiers as demo_dossiers
 
 CATALOGUE_FOLDER = "tthc-dvcqg"
 DETAILS_FILE = "tthc_details_6ministries.jsonl.gz"
@@ -45,6 +46,7 @@ class DemoReport:
     processes: int = 0
     templates: int = 0
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    dossiers: int = 0
 
 
 def load_demo(
@@ -68,6 +70,8 @@ def load_demo(
         report.templates = _template_forms()
     progress("Tài khoản mẫu")
     report.accounts = _accounts()
+    progress("Hồ sơ mẫu tại phường Đông Kinh")
+    report.dossiers = demo_dossiers.create_if_empty()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner after a bulk load
             cursor.execute("ANALYZE")
@@ -234,6 +238,7 @@ DEMO_OFFICIALS = (
     ("vanthu.stp", "Lăng Thị Mai", "STP", Role.CLERK, False),
     ("tiepnhan.dongkinh", "Triệu Thị Lan", "phuong_dong_kinh", Role.RECEPTION_OFFICER, False),
     ("chuyenvien.dongkinh", "Chu Văn Nam", "phuong_dong_kinh", Role.SPECIALIST, False),
+    ("truongphong.dongkinh", "Mã Thị Nga", "phuong_dong_kinh", Role.HEAD_OF_UNIT, False),
     ("lanhdao.dongkinh", "Hà Văn Dũng", "phuong_dong_kinh", Role.AGENCY_LEADER, False),
     ("vanthu.dongkinh", "Đinh Thị Hạnh", "phuong_dong_kinh", Role.CLERK, False),
 )
