@@ -49,7 +49,7 @@ def test_online_dossier_to_returned_result(browser: Any, live_server: Any, tmp_p
     for index in range(required.count()):
         row = citizen.locator("ol.checklist li", has=citizen.locator(".badge")).nth(index)
         row.locator("input[type=file]").set_input_files(str(scan))
-        row.get_by_role("button", name="Tải lên").click()
+        row.get_by_role("button", name="Tải lên", exact=True).click()
     citizen.get_by_label("Tôi cam đoan thông tin và giấy tờ trên là đúng sự thật.").check()
     citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
     assert citizen.get_by_text("Mới đăng ký").first.is_visible()
@@ -61,7 +61,7 @@ def test_online_dossier_to_returned_result(browser: Any, live_server: Any, tmp_p
     leader = _login(browser, base, "lanhdao.dongkinh")
     leader.goto(f"{base}/mot-cua/ho-so/{code}/")
     leader.get_by_label("Tải lên kết quả đã ký số").set_input_files(str(scan))
-    leader.get_by_role("button", name="Tải lên").click()
+    leader.get_by_role("button", name="Tải lên", exact=True).click()
     leader.get_by_role("button", name="Hoàn thành bước", exact=True).click()
     leader.context.close()
     _act(browser, base, "tiepnhan.dongkinh", code, "Trả kết quả")
