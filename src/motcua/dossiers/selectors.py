@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from motcua.accounts.models import User
+from motcua.agencies.models import Agency
 from motcua.dossiers.access import dossiers_visible_to, official_agency_ids
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.workflow import FINISHED, Status
@@ -128,3 +129,14 @@ def dossier_for_page(*, user: User, code: str) -> Dossier | None:
 def public_timeline(*, dossier: Dossier) -> list[DossierEvent]:
     """The status changes a citizen sees (no officials' names, no notes)."""
     return list(dossier.events.exclude(from_status=F("to_status")).order_by("at", "pk"))
+
+
+def register_rows(*, agency: Agency, start: dt.date, end: dt.date) -> QuerySet[Dossier]:
+    """Dossiers an agency's desk received in [start, end], in reception order (Form 06/07)."""
+    return (
+        Dossier.objects.filter(
+            receiving_agency=agency, received_at__date__gte=start, received_at__date__lte=end
+        )
+        .select_related("procedure")
+        .order_by("received_at", "pk")
+    )

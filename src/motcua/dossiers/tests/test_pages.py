@@ -139,3 +139,25 @@ def test_desk_registration_of_a_paper_dossier(client: Client, world: World) -> N
     assert response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
     assert dossier.status == Status.RECEIVED
     assert dossier.applicant_birth_date == dt.date(1995, 9, 2)
+
+
+def test_forms_02_and_control_sheet_and_the_register_print(client: Client, world: World) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    dossier = _apply_online(Client(), world)
+    _login(client, world.reception)
+    client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/request_supplement/", {"note": "Thiếu bản sao CCCD"})
+    supplement = client.get(f"/mot-cua/ho-so/{dossier.code}/phieu/02.pdf")
+    missing = client.get(f"/mot-cua/ho-so/{dossier.code}/phieu/03.pdf")
+    today = clock.today().isoformat()
+    book = client.get("/mot-cua/so-theo-doi/", {"from": today, "to": today, "format": "xlsx"})
+    page = client.get("/mot-cua/so-theo-doi/").content.decode()
+
+    assert supplement.content.startswith(b"%PDF")
+    assert missing.status_code == 404  # never refused: no Form 03 to print
+    assert "Sổ theo dõi hồ sơ" in page
+    rows = list(load_workbook(BytesIO(book.content)).active.iter_rows(values_only=True))
+    assert rows[2][0] == "Mã hồ sơ"
+    assert rows[3:] == []  # received dossiers only: this one was sent back for a supplement, never accepted

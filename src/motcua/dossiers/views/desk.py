@@ -17,7 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError
-from motcua.dossiers import documents, selectors, services
+from motcua.dossiers import documents, exports, printing, selectors, services
 from motcua.dossiers.access import access_dossier_by_code, actor_roles, official_agency_ids
 from motcua.dossiers.models import Channel
 from motcua.dossiers.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status, available_actions
@@ -200,3 +200,53 @@ def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{code}.pdf"'
     return response
+
+
+@login_required
+def form_pdf(request: HttpRequest, code: str, which: str) -> HttpResponse:
+    """Forms 02 (supplement), 03 (refusal), 04 (apology), the stop notice and the control sheet."""
+    try:
+        dossier = access_dossier_by_code(user=_user(request), code=code)
+        pdf = documents.render_form_pdf(dossier, which)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-{which}-{code}.pdf"'
+    return response
+
+
+@login_required
+def register_book(request: HttpRequest) -> HttpResponse:
+    """Form 06/07, the desk's register of the dossiers received in a period, as an A4 PDF or an xlsx."""
+    user = _user(request)
+    agencies = Agency.objects.filter(pk__in=official_agency_ids(user)).order_by("name")
+    agency = agencies.filter(pk=_int(request.GET.get("agency")) or 0).first() or agencies.first()
+    if agency is None:
+        raise Http404("Không có cơ quan")
+    today = clock.today()
+    start = _date_or(request.GET.get("from"), today.replace(day=1))
+    end = _date_or(request.GET.get("to"), today)
+    dossiers = list(selectors.register_rows(agency=agency, start=start, end=end))
+    label = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            exports.register_xlsx(dossiers, title=f"Sổ theo dõi hồ sơ - {agency.name}", period=label),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        )
+        return response
+    if request.GET.get("format") == "pdf":
+        form = documents.register(agency, dossiers, label)
+        pdf = printing.render_pdf(form, form_set=printing.form_set_for(start))
+        return HttpResponse(pdf, content_type="application/pdf")
+    context = {"agencies": agencies, "agency": agency, "start": start, "end": end, "dossiers": dossiers}
+    return render(request, "dossiers/register_book.html", context)
+
+
+def _date_or(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return default
