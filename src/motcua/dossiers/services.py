@@ -164,6 +164,7 @@ def dossier_attach_file(
         raise DomainError("Thành phần hồ sơ không thuộc thủ tục này.", fields={"component": ["unknown"]})
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        _check_may_attach(locked, actor, kind)
         previous = locked.files.filter(kind=kind, component=component, is_current=True)
         version = (previous.values_list("version", flat=True).first() or 0) + 1
         previous.update(is_current=False)
@@ -184,6 +185,26 @@ def dossier_attach_file(
             actor=actor, action="dossier.attach_file", obj=locked, file=stored.label, version=version
         )
     return stored
+
+
+_APPLICANT_EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
+_RESULT_STAGES = frozenset({Status.PROCESSING, Status.PROCESSED})
+
+
+def _check_may_attach(dossier: Dossier, actor: User, kind: str) -> None:
+    """Applicants add documents to a draft or a supplement; officials scan at any open stage; results come
+    from officials while processing."""
+    roles = actor_roles(dossier=dossier, user=actor)
+    status = Status(dossier.status)
+    officials = roles - {APPLICANT}
+    if kind == DossierFile.Kind.RESULT:
+        allowed = bool(officials) and status in _RESULT_STAGES
+    else:
+        allowed = (APPLICANT in roles and status in _APPLICANT_EDITABLE) or (
+            bool(officials) and status not in FINISHED
+        )
+    if not allowed:
+        raise PermissionDeniedError("Không thể thêm tệp vào hồ sơ ở trạng thái này.")
 
 
 def dossier_register_at_desk(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ho-so/nhap/<int:pk>/", portal.draft, name="draft"),
     path("ho-so/nhap/<int:pk>/tai-len/", portal.upload, name="upload"),
     path("ho-so/nhap/<int:pk>/nop/", portal.submit, name="submit"),
+    path("ho-so/nhap/<int:pk>/nop-bo-sung/", portal.submit_supplement, name="submit_supplement"),
     path("ho-so/", portal.my_dossiers, name="mine"),
     path("tra-cuu/", portal.track_search, name="track_search"),
     path("tra-cuu/<str:code>/", portal.track, name="track"),

@@ -158,6 +158,8 @@ def test_forms_02_and_control_sheet_and_the_register_print(client: Client, world
     assert supplement.content.startswith(b"%PDF")
     assert missing.status_code == 404  # never refused: no Form 03 to print
     assert "Sổ theo dõi hồ sơ" in page
-    rows = list(load_workbook(BytesIO(book.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(BytesIO(book.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][0] == "Mã hồ sơ"
     assert rows[3:] == []  # received dossiers only: this one was sent back for a supplement, never accepted

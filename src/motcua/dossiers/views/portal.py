@@ -99,7 +99,23 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Đã tải lên: {component.name[:80]}")
-    return redirect("dossiers:draft", pk=pk)
+    if dossier.status == Status.DRAFT:
+        return redirect("dossiers:draft", pk=pk)
+    return redirect("dossiers:track", code=dossier.code)
+
+
+@login_required
+@require_POST
+def submit_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant sends the documents the agency asked for; the dossier goes back where it was."""
+    dossier = _draft_or_404(request, pk)
+    try:
+        dossier = services.dossier_act(dossier=dossier, actor=_user(request), action=Action.SUBMIT_SUPPLEMENT)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã nộp bổ sung hồ sơ.")
+    return redirect("dossiers:track", code=dossier.code)
 
 
 @login_required
@@ -160,11 +176,18 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     is_owner = request.user.is_authenticated and dossier.owner_id == request.user.pk
     details = is_owner or code in unlocked
     results = dossier.files.filter(kind=DossierFile.Kind.RESULT, is_current=True) if details else []
+    supplement = None
+    if is_owner and dossier.status == Status.SUPPLEMENT_REQUESTED:
+        supplement = {
+            "request": dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-pk").first(),
+            "components": dossier.procedure_version.components.all(),
+        }
     context = {
         "dossier": dossier,
         "timeline": selectors.public_timeline(dossier=dossier),
         "details": details,
         "results": results,
+        "supplement": supplement,
     }
     return render(request, "dossiers/track.html", context)
 
