@@ -19,6 +19,7 @@ export UV_COMPILE_BYTECODE := 1
 	touch $@
 
 env: .venv/.synced messages  ## create the environment from the lock file
+	mkdir -p var
 
 messages: .venv/.synced
 	cd src/motcua && ../../$(MOTCUA) compilemessages --verbosity 0
