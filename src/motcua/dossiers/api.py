@@ -6,19 +6,24 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field as SchemaField
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from motcua.accounts.auth import API_AUTH
 from motcua.accounts.models import User
+from motcua.agencies.models import Agency
+from motcua.catalog.models import Component, Procedure
 from motcua.core import clock
-from motcua.core.errors import ERROR_RESPONSES, NotFoundError
+from motcua.core.errors import ERROR_RESPONSES, DomainError, NotFoundError
 from motcua.dossiers import selectors, services
-from motcua.dossiers.access import access_dossier_by_code, actor_roles
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.access import access_dossier_by_code, access_draft, actor_roles
+from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.schemas import (
     ActionIn,
+    DossierIn,
     DossierOut,
     DossierPageOut,
+    FileOut,
     TaskOut,
     TrackingEventOut,
     TrackingOut,
@@ -77,6 +82,7 @@ def _user(request: HttpRequest) -> User:
 def _out(dossier: Dossier, user: User) -> DossierOut:
     roles = actor_roles(dossier=dossier, user=user)
     return DossierOut(
+        id=dossier.pk,
         code=dossier.code,
         status=dossier.status,
         status_label=dossier.status_label,
@@ -118,22 +124,79 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> DossierPageOut:
     return DossierPageOut(count=qs.count(), results=[_out(d, user) for d in rows])
 
 
-@router.get("/{code}", response={200: DossierOut, **ERROR_RESPONSES}, summary="One dossier")
-def get_dossier(request: HttpRequest, code: str) -> DossierOut:
+@router.post("", response={201: DossierOut, **ERROR_RESPONSES}, summary="Create a draft or receive a dossier")
+def create(request: HttpRequest, payload: DossierIn) -> tuple[int, DossierOut]:
     user = _user(request)
-    dossier = selectors.dossier_for_page(user=user, code=code)
-    if dossier is None:
-        raise NotFoundError("Không tìm thấy hồ sơ.")
-    return _out(dossier, user)
+    procedure = Procedure.objects.filter(code=payload.procedure).first()
+    agency = Agency.objects.filter(identifier=payload.agency).first()
+    if procedure is None or agency is None:
+        raise NotFoundError("Không tìm thấy thủ tục hoặc cơ quan.", fields={"procedure": ["unknown"]})
+    applicant = services.Applicant(**payload.applicant.dict())
+    if user.kind == User.Kind.OFFICIAL:
+        dossier = services.dossier_register_at_desk(
+            procedure=procedure,
+            agency=agency,
+            officer=user,
+            applicant=applicant,
+            channel=payload.channel,
+            immediate=payload.immediate,
+        )
+    else:
+        dossier = services.dossier_create_draft(
+            procedure=procedure, agency=agency, owner=user, applicant=applicant, channel=payload.channel
+        )
+    return 201, _out(_loaded(dossier.pk), user)
+
+
+def _loaded(pk: int) -> Dossier:
+    return Dossier.objects.select_related(
+        "procedure", "procedure_version", "receiving_agency", "processing_agency", "current_task"
+    ).get(pk=pk)
+
+
+def _by_ref(user: User, ref: str) -> Dossier:
+    """A dossier by its code, or a draft (no code yet) of the caller's by its id."""
+    if ref.isdigit():
+        return access_draft(user=user, pk=int(ref))
+    return access_dossier_by_code(user=user, code=ref)
+
+
+@router.get(
+    "/{ref}", response={200: DossierOut, **ERROR_RESPONSES}, summary="One dossier (code, or a draft's id)"
+)
+def get_dossier(request: HttpRequest, ref: str) -> DossierOut:
+    user = _user(request)
+    return _out(_loaded(_by_ref(user, ref).pk), user)
+
+
+@router.post("/{ref}/files", response={201: FileOut, **ERROR_RESPONSES}, summary="Add a file to a dossier")
+def add_file(
+    request: HttpRequest,
+    ref: str,
+    file: File[UploadedFile],
+    component: Form[int | None] = None,
+    kind: Form[str] = "input",
+) -> tuple[int, FileOut]:
+    user = _user(request)
+    dossier = _by_ref(user, ref)
+    if kind not in DossierFile.Kind.values:
+        raise DomainError("Loại tệp phải là input hoặc result.", fields={"kind": ["invalid"]})
+    chosen = Component.objects.filter(pk=component or 0, version=dossier.procedure_version).first()
+    if component is not None and chosen is None:
+        raise NotFoundError("Không tìm thấy thành phần hồ sơ.", fields={"component": ["unknown"]})
+    stored = services.dossier_attach_file(
+        dossier=dossier, actor=user, upload=file, component=chosen, kind=kind
+    )
+    return 201, FileOut.from_orm(stored)
 
 
 @router.post(
-    "/{code}/actions/{action}", response={200: DossierOut, **ERROR_RESPONSES}, summary="Act on a dossier"
+    "/{ref}/actions/{action}", response={200: DossierOut, **ERROR_RESPONSES}, summary="Act on a dossier"
 )
-def act(request: HttpRequest, code: str, action: Action, payload: ActionIn) -> DossierOut:
+def act(request: HttpRequest, ref: str, action: Action, payload: ActionIn) -> DossierOut:
     user = _user(request)
-    dossier = access_dossier_by_code(user=user, code=code)
+    dossier = _by_ref(user, ref)
     assignee = User.objects.filter(username=payload.assignee).first() if payload.assignee else None
     data = services.ActionInput(note=payload.note, assignee=assignee, new_due_at=payload.new_due_at)
     services.dossier_act(dossier=dossier, actor=user, action=action, data=data)
-    return get_dossier(request, code)
+    return _out(_loaded(dossier.pk), user)

@@ -86,3 +86,44 @@ def test_another_agency_gets_404_and_anonymous_401(client: Client, world: World,
     assert refused.status_code == 403
     received.refresh_from_db()
     assert received.status == Status.RECEIVED
+
+
+def test_a_citizen_applies_entirely_through_the_api(client: Client, world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.tests.conftest import PDF
+
+    headers = _bearer(world.citizen)
+    created = client.post(
+        "/api/v1/dossiers",
+        {"procedure": world.procedure.code, "agency": world.agency.identifier, "applicant": {"name": "An"}},
+        content_type="application/json",
+        headers=headers,
+    )
+    draft_id = created.json()["id"]
+    early = client.post(
+        f"/api/v1/dossiers/{draft_id}/actions/submit", {}, content_type="application/json", headers=headers
+    )
+    upload = client.post(
+        f"/api/v1/dossiers/{draft_id}/files",
+        {"component": world.component.pk, "file": SimpleUploadedFile("to-khai.pdf", PDF)},
+        headers=headers,
+    )
+    bad = client.post(
+        f"/api/v1/dossiers/{draft_id}/files", {"file": SimpleUploadedFile("x.exe", b"MZ")}, headers=headers
+    )
+    submitted = client.post(
+        f"/api/v1/dossiers/{draft_id}/actions/submit", {}, content_type="application/json", headers=headers
+    )
+
+    assert created.status_code == 201
+    assert created.json()["status"] == Status.DRAFT
+    assert early.status_code == 400
+    assert "Còn thiếu thành phần hồ sơ" in early.json()["message"]
+    assert upload.status_code == 201
+    assert upload.json()["version"] == 1
+    assert bad.status_code == 400
+    assert submitted.json()["status"] == Status.NEW
+    assert submitted.json()["code"].startswith("000.00.32.H37-")
+    other = client.get(f"/api/v1/dossiers/{draft_id}", headers=_bearer(world.other_citizen))
+    assert other.status_code == 404

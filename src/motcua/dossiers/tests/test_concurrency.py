@@ -59,7 +59,7 @@ def test_concurrent_receptions_get_consecutive_codes(world: World) -> None:
     errors = _in_threads(8, receive)
 
     assert errors == []
-    codes = sorted(Dossier.objects.values_list("code", flat=True))
+    codes = sorted(str(code) for code in Dossier.objects.values_list("code", flat=True))
     assert codes == [f"000.00.32.H37-260302-{n:04d}" for n in range(1, 9)]
 
 
