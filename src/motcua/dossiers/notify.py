@@ -41,6 +41,7 @@ def notify_applicant(dossier: Dossier, event: DossierEvent) -> None:
     for channel, recipient, text in (
         (Channel.EMAIL, dossier.applicant_email, f"{body}\n\nTheo dõi hồ sơ: {link}"),
         (Channel.SMS, dossier.applicant_phone, body),
+        (Channel.ZALO, dossier.applicant_phone, f"{body}\n{link}"),
     ):
         notification_enqueue(
             channel=channel,

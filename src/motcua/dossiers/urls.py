@@ -19,6 +19,7 @@ urlpatterns = [
     path("mot-cua/ho-so/<str:code>/", desk.dossier_page, name="desk_dossier"),
     path("mot-cua/ho-so/<str:code>/thao-tac/<str:action>/", desk.act, name="act"),
     path("mot-cua/ho-so/<str:code>/ket-qua/", desk.upload_result, name="upload_result"),
+    path("mot-cua/ho-so/<str:code>/ban-quet/", desk.upload_scan, name="upload_scan"),
     path("mot-cua/ho-so/<str:code>/giay-tiep-nhan.pdf", desk.receipt_pdf, name="receipt_pdf"),
     path("mot-cua/ho-so/<str:code>/phieu/<str:which>.pdf", desk.form_pdf, name="form_pdf"),
     path("mot-cua/so-theo-doi/", desk.register_book, name="register_book"),

@@ -163,3 +163,23 @@ def test_forms_02_and_control_sheet_and_the_register_print(client: Client, world
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][0] == "Mã hồ sơ"
     assert rows[3:] == []  # received dossiers only: this one was sent back for a supplement, never accepted
+
+
+def test_the_desk_scans_a_paper_component_into_the_dossier(client: Client, world: World) -> None:
+    dossier = _apply_online(Client(), world)
+    _login(client, world.reception)
+    client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/accept/")
+
+    client.post(
+        f"/mot-cua/ho-so/{dossier.code}/ban-quet/", {"component": world.component.pk, "file": pdf("scan.pdf")}
+    )
+
+    versions = list(dossier.files.filter(component=world.component).values_list("version", "uploaded_by"))
+    assert versions == [(2, world.reception.pk), (1, world.citizen.pk)]
+    citizen = _login(Client(), world.citizen)
+    late = citizen.post(
+        f"/ho-so/nhap/{dossier.pk}/tai-len/", {"component": world.component.pk, "file": pdf()}, follow=True
+    )
+    assert (
+        "Không thể thêm tệp" in late.content.decode()
+    )  # the citizen cannot change a dossier being processed

@@ -76,6 +76,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 officer=user,
                 applicant=_applicant_from(request),
                 channel=_int(request.POST.get("channel")) or Channel.IN_PERSON,
+                immediate=request.POST.get("immediate") == "on",
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -134,6 +135,8 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "tasks": dossier.tasks.order_by("order", "pk"),
         "events": dossier.events.select_related("actor").order_by("at", "pk"),
         "files": dossier.files.order_by("kind", "-uploaded_at"),
+        "components": dossier.procedure_version.components.all(),
+        "open_statuses": selectors.OPEN_STATUSES,
     }
     return render(request, "dossiers/desk_dossier.html", context)
 
@@ -164,6 +167,27 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Đã thực hiện: {ACTION_LABELS[chosen]}.")
+    return redirect("dossiers:desk_dossier", code=code)
+
+
+@login_required
+@require_POST
+def upload_scan(request: HttpRequest, code: str) -> HttpResponse:
+    """The desk scans a paper component into the dossier (Decree 61/2018 Art. 17: scanned and stored)."""
+    user = _user(request)
+    try:
+        dossier = access_dossier_by_code(user=user, code=code)
+        component = dossier.procedure_version.components.filter(
+            pk=_int(request.POST.get("component")) or 0
+        ).first()
+        scan = request.FILES.get("file")
+        if component is None or scan is None:
+            raise DomainError("Hãy chọn thành phần hồ sơ và tệp quét.")
+        services.dossier_attach_file(dossier=dossier, actor=user, upload=scan, component=component)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã lưu bản quét.")
     return redirect("dossiers:desk_dossier", code=code)
 
 
