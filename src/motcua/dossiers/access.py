@@ -11,15 +11,16 @@ from django.db.models import Q, QuerySet
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import ReceptionDesk
 from motcua.core.errors import NotFoundError
-from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import APPLICANT, RECEPTION
+from motcua.dossiers.models import Dossier, DossierConsultation
+from motcua.dossiers.workflow import APPLICANT, CONSULTEE, RECEPTION
 
 
 def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
     """The workflow actors ``user`` is for ``dossier``: the applicant and/or roles in the right agency.
 
     Reception roles count at the receiving agency and at any desk host that receives for it (the provincial
-    service centre receives for the departments); the other roles count at the processing agency.
+    service centre receives for the departments); the other roles count at the processing agency; officials
+    of an agency whose opinion was asked and not yet given are ``CONSULTEE``.
     """
     roles: set[str] = set()
     if not user.is_authenticated:
@@ -27,11 +28,17 @@ def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
     if dossier.owner_id == user.pk:
         roles.add(APPLICANT)
     assignments = RoleAssignment.objects.active_on().filter(user=user)
+    consulted: set[int] = set()
+    if dossier.pk is not None:  # a dossier being registered has no consultations yet
+        awaited = dossier.consultations.filter(answered_at__isnull=True)
+        consulted = set(awaited.values_list("to_agency_id", flat=True))
     for role, agency_id in assignments.values_list("role", "agency_id"):
         if (role == RECEPTION and agency_id in _reception_agencies(dossier)) or (
             role != RECEPTION and agency_id == dossier.processing_agency_id
         ):
             roles.add(role)
+        if role != RECEPTION and agency_id in consulted:
+            roles.add(CONSULTEE)  # an agency whose opinion is awaited answers, nothing more
     return roles
 
 
@@ -54,6 +61,9 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
     visible = Q(owner=user)
     if agencies:
         visible |= Q(receiving_agency_id__in=agencies) | Q(processing_agency_id__in=agencies)
+        visible |= Q(
+            pk__in=DossierConsultation.objects.filter(to_agency_id__in=agencies).values("dossier_id")
+        )
     return Dossier.objects.filter(visible)
 
 

@@ -197,6 +197,9 @@ def act(request: HttpRequest, ref: str, action: Action, payload: ActionIn) -> Do
     user = _user(request)
     dossier = _by_ref(user, ref)
     assignee = User.objects.filter(username=payload.assignee).first() if payload.assignee else None
-    data = services.ActionInput(note=payload.note, assignee=assignee, new_due_at=payload.new_due_at)
+    agency = Agency.objects.filter(identifier=payload.agency).first() if payload.agency else None
+    data = services.ActionInput(
+        note=payload.note, assignee=assignee, new_due_at=payload.new_due_at, agency=agency
+    )
     services.dossier_act(dossier=dossier, actor=user, action=action, data=data)
     return _out(_loaded(dossier.pk), user)

@@ -265,3 +265,27 @@ class DossierEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Dossier history is append-only.")
         super().save(*args, **kwargs)
+
+
+class DossierConsultation(models.Model):
+    """An opinion asked of another unit or agency, with its deadline and its answer."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="consultations")
+    question = models.TextField()
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "asked_at", "pk"]
+        indexes = [models.Index(fields=["to_agency", "answered_at"], name="consultation_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.to_agency}"

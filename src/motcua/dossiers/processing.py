@@ -9,7 +9,7 @@ from motcua.accounts.models import RoleAssignment, User
 from motcua.catalog.models import InternalProcess
 from motcua.core.errors import DomainError, PermissionDeniedError
 from motcua.core.periods import valid_on
-from motcua.dossiers.models import Dossier, DossierTask
+from motcua.dossiers.models import Dossier, DossierConsultation, DossierTask
 from motcua.worktime.deadline import add_duration, add_duration_with_pauses, working_hours_between
 from motcua.worktime.selectors import work_calendar
 
@@ -34,11 +34,23 @@ def _process_for(dossier: Dossier, day: dt.date) -> InternalProcess | None:
 
 def forward(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
     """Hand the received dossier to the competent unit: one task per step of the internal process."""
+    tasks = _tasks_from_process(dossier, now)
+    # The reception step is the one just done at the desk: close it and start the next.
+    first = tasks[0]
+    _start(first, now)
+    if first.role == "reception_officer":
+        _close(first, actor, now, note="Tiếp nhận, chuyển xử lý")
+        _advance(dossier, tasks[1:], now)
+    else:
+        _set_current(dossier, first)
+
+
+def _tasks_from_process(dossier: Dossier, now: dt.datetime) -> list[DossierTask]:
     process = _process_for(dossier, now.date())
     if process is None:
         raise DomainError(f"{dossier.processing_agency.name} chưa có quy trình nội bộ cho thủ tục này.")
     steps = list(process.steps.all())
-    tasks = DossierTask.objects.bulk_create(
+    return DossierTask.objects.bulk_create(
         DossierTask(
             dossier=dossier,
             order=step.order,
@@ -50,14 +62,6 @@ def forward(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) 
         )
         for step in steps
     )
-    # The reception step is the one just done at the desk: close it and start the next.
-    first = tasks[0]
-    _start(first, now)
-    if first.role == "reception_officer":
-        _close(first, actor, now, note="Tiếp nhận, chuyển xử lý")
-        _advance(dossier, tasks[1:], now)
-    else:
-        _set_current(dossier, first)
 
 
 def _start(task: DossierTask, now: dt.datetime) -> None:
@@ -201,3 +205,52 @@ def moved_by_pauses(dossier: Dossier) -> dt.datetime | None:
     pauses = [(p.started_at, p.ended_at) for p in dossier.pauses.filter(reason="fees")]
     hours = working_hours_between(work_calendar(), dossier.received_at, dossier.original_due_at)
     return add_duration_with_pauses(work_calendar(), dossier.received_at, hours, "working_hours", pauses)
+
+
+def consult(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
+    """Ask another agency's opinion with a deadline (Decree 61/2018 Art. 19); processing goes on."""
+    target = data.agency
+    if target is None or target.pk == dossier.processing_agency_id:
+        raise DomainError("Hãy chọn cơ quan được xin ý kiến.", fields={"agency": ["required"]})
+    if not data.note.strip():
+        raise DomainError("Cần ghi rõ nội dung xin ý kiến.", fields={"note": ["required"]})
+    due = data.new_due_at or add_duration(work_calendar(), now, 3, "working_days")
+    if due <= now:
+        raise DomainError("Thời hạn trả lời phải sau thời điểm xin ý kiến.", fields={"new_due_at": ["past"]})
+    DossierConsultation.objects.create(
+        dossier=dossier,
+        from_agency=dossier.processing_agency,
+        to_agency=target,
+        question=data.note.strip(),
+        asked_by=actor,
+        asked_at=now,
+        due_at=due,
+    )
+
+
+def answer(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
+    if not data.note.strip():
+        raise DomainError("Cần ghi nội dung trả lời.", fields={"note": ["required"]})
+    agencies = RoleAssignment.objects.active_on().filter(user=actor).values_list("agency_id", flat=True)
+    open_request = dossier.consultations.filter(to_agency_id__in=agencies, answered_at__isnull=True).first()
+    if open_request is None:
+        raise DomainError("Không có yêu cầu xin ý kiến nào đang chờ cơ quan của bạn.")
+    open_request.answer, open_request.answered_by, open_request.answered_at = data.note.strip(), actor, now
+    open_request.save(update_fields=["answer", "answered_by", "answered_at"])
+
+
+def transfer(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
+    """Liên thông: the next agency processes along its own internal process; the receiving desk (which does
+    not change) keeps watching the dossier and returns the result."""
+    target = data.agency
+    if target is None or target.pk == dossier.processing_agency_id:
+        raise DomainError("Hãy chọn cơ quan nhận liên thông.", fields={"agency": ["required"]})
+    open_tasks = dossier.tasks.filter(finished_at__isnull=True)
+    for task in open_tasks:
+        _close(task, actor, now, note=f"Chuyển liên thông tới {target.name}")
+    dossier.processing_agency = target
+    tasks = _tasks_from_process(dossier, now)
+    work = [t for t in tasks if t.role != "reception_officer"]
+    if not work:
+        raise DomainError(f"Quy trình của {target.name} không có bước xử lý.")
+    _advance(dossier, work, now)

@@ -65,7 +65,10 @@ class DossierPageOut(Schema):
 class ActionIn(Schema):
     note: str = Field("", max_length=2000)
     assignee: str | None = Field(None, max_length=150, description="user name of the assignee (assign)")
-    new_due_at: dt.datetime | None = Field(None, description="the new appointment (apologize)")
+    new_due_at: dt.datetime | None = Field(
+        None, description="the new appointment (apologize), the deadline (consult)"
+    )
+    agency: str | None = Field(None, max_length=20, description="agency identifier (consult, transfer)")
 
 
 class ApplicantIn(Schema):

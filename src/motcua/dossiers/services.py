@@ -76,6 +76,7 @@ class ActionInput:
     assignee: User | None = None
     new_due_at: dt.datetime | None = None
     reasons: list[str] = field(default_factory=list)
+    agency: Agency | None = None  # the agency consulted, or the one a dossier is transferred to
 
 
 # -- codes ---------------------------------------------------------------------------------------------------
@@ -414,6 +415,9 @@ HANDLERS: dict[Action, Handler] = {
     Action.REQUEST_WITHDRAWAL: _request_withdrawal,
     Action.CONFIRM_WITHDRAWAL: _confirm_withdrawal,
     Action.RETURN_RESULT: _return_result,
+    Action.CONSULT: processing.consult,
+    Action.ANSWER: processing.answer,
+    Action.TRANSFER: processing.transfer,
 }
 
 

@@ -62,6 +62,9 @@ class Action(StrEnum):
     REQUEST_WITHDRAWAL = "request_withdrawal"
     CONFIRM_WITHDRAWAL = "confirm_withdrawal"
     RETURN_RESULT = "return_result"
+    CONSULT = "consult"
+    ANSWER = "answer"
+    TRANSFER = "transfer"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -81,6 +84,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REQUEST_WITHDRAWAL: "Đề nghị rút hồ sơ",
     Action.CONFIRM_WITHDRAWAL: "Xác nhận rút hồ sơ",
     Action.RETURN_RESULT: "Trả kết quả",
+    Action.CONSULT: "Xin ý kiến",
+    Action.ANSWER: "Trả lời xin ý kiến",
+    Action.TRANSFER: "Chuyển liên thông",
 }
 
 APPLICANT = "applicant"  # the citizen who submitted the dossier
@@ -88,6 +94,7 @@ RECEPTION = "reception_officer"
 SPECIALIST = "specialist"
 HEAD = "head_of_unit"
 LEADER = "agency_leader"
+CONSULTEE = "consultee"  # an official of an agency whose opinion was asked and not yet given
 
 KEEP = "keep"  # the status does not change
 PROCESSED_WHEN_LAST = "processed_when_last"  # stays in processing until the last step is done
@@ -129,6 +136,16 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.REQUEST_WITHDRAWAL, _OPEN, KEEP, APPLICANT),
     _t(Action.CONFIRM_WITHDRAWAL, _OPEN, Status.WITHDRAWN, RECEPTION),
     _t(Action.RETURN_RESULT, {Status.PROCESSED}, Status.RETURNED, RECEPTION),
+    # Consultations record the question and a deadline (Decree 61/2018 Art. 19); they do not stop the clock.
+    _t(Action.CONSULT, {Status.PROCESSING}, KEEP, SPECIALIST, HEAD, LEADER),
+    _t(
+        Action.ANSWER,
+        {Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.FEES_REQUESTED},
+        KEEP,
+        CONSULTEE,
+    ),
+    # Liên thông between levels: the next agency processes; the receiving desk keeps watch and returns.
+    _t(Action.TRANSFER, {Status.PROCESSING}, KEEP, HEAD, LEADER),
 )
 
 

@@ -315,3 +315,80 @@ def test_the_applicant_is_told_of_each_change_by_email_and_sms(world: World, mon
     )
     assert "Ngày hẹn trả kết quả: 17:30 05/03/2026" in sms[1][1]
     assert Notification.objects.filter(channel="email").count() == 0  # no e-mail address given
+
+
+def _other_agency_process(world: World) -> None:
+    from decimal import Decimal
+
+    from motcua.accounts.models import Role
+    from motcua.catalog.models import InternalProcess, ProcessStep
+
+    process = InternalProcess.objects.create(
+        procedure=world.procedure, agency=world.other_agency, name="Liên thông"
+    )
+    for order, role in enumerate((Role.SPECIALIST, Role.AGENCY_LEADER, Role.RECEPTION_OFFICER), 1):
+        ProcessStep.objects.create(
+            process=process, order=order, name=f"Bước {order}", role=role, allotted_hours=Decimal(4)
+        )
+
+
+def test_consultation_asks_another_agency_which_answers_once(world: World, monday: dt.datetime) -> None:
+    dossier = _submitted(world, monday)
+    dossier = _act(dossier, world.reception, Action.ACCEPT, _at(monday, 1))
+    dossier = _act(dossier, world.reception, Action.FORWARD, _at(monday, 1))
+    with pytest.raises(PermissionDeniedError):
+        _act(dossier, world.outsider, Action.ANSWER, _at(monday, 2), note="Chưa được hỏi")
+
+    dossier = _act(
+        dossier,
+        world.specialist,
+        Action.CONSULT,
+        _at(monday, 2),
+        note="Xác nhận nơi cư trú?",
+        agency=world.other_agency,
+    )
+    consultation = dossier.consultations.get()
+    assert consultation.due_at == dt.datetime(2026, 3, 5, 17, 30, tzinfo=monday.tzinfo)  # 3 working days
+    dossier = _act(dossier, world.outsider, Action.ANSWER, _at(monday, 3), note="Có cư trú tại phường")
+
+    consultation.refresh_from_db()
+    assert consultation.answer == "Có cư trú tại phường"
+    assert dossier.status == Status.PROCESSING
+    with pytest.raises(PermissionDeniedError):
+        _act(dossier, world.outsider, Action.ANSWER, _at(monday, 4), note="Lần hai")
+
+
+def test_transfer_hands_processing_to_the_next_agency_and_the_desk_returns(
+    world: World, monday: dt.datetime
+) -> None:
+    _other_agency_process(world)
+    dossier = _submitted(world, monday)
+    dossier = _act(dossier, world.reception, Action.ACCEPT, _at(monday, 1))
+    dossier = _act(dossier, world.reception, Action.FORWARD, _at(monday, 1))
+    dossier = _act(dossier, world.specialist, Action.COMPLETE_STEP, _at(monday, 2))
+    dossier = _act(dossier, world.head, Action.TRANSFER, _at(monday, 3), agency=world.other_agency)
+
+    assert dossier.processing_agency == world.other_agency
+    assert dossier.receiving_agency == world.agency
+    assert dossier.current_task is not None
+    assert dossier.current_task.agency == world.other_agency
+    with pytest.raises(PermissionDeniedError):
+        _act(dossier, world.leader, Action.COMPLETE_STEP, _at(monday, 4))  # no longer the processing agency
+
+    from tests.factories import make_role, make_user
+
+    from motcua.accounts.models import Role
+
+    specialist = make_user(kind="official")
+    make_role(user=specialist, agency=world.other_agency, role=Role.SPECIALIST)
+    dossier = _act(dossier, specialist, Action.COMPLETE_STEP, _at(monday, 4))
+    dossier = _act(dossier, world.outsider, Action.COMPLETE_STEP, _at(monday, 5))  # the other agency's leader
+    assert dossier.status == Status.PROCESSED
+    with clock.frozen(_at(monday, 6)):
+        dossier_attach_file(
+            dossier=dossier, actor=world.outsider, upload=pdf(), component=None, kind="result"
+        )
+    dossier = _act(
+        dossier, world.reception, Action.RETURN_RESULT, _at(monday, 7)
+    )  # back through the first desk
+    assert dossier.status == Status.RETURNED

@@ -6,6 +6,7 @@ import pytest
 
 from motcua.dossiers.workflow import (
     APPLICANT,
+    CONSULTEE,
     HEAD,
     LEADER,
     RECEPTION,
@@ -20,7 +21,7 @@ from motcua.dossiers.workflow import (
 
 def test_every_action_has_at_least_one_row_and_every_row_a_known_actor() -> None:
     assert {row.action for row in TRANSITIONS} == set(Action)
-    actors = {APPLICANT, RECEPTION, SPECIALIST, HEAD, LEADER}
+    actors = {APPLICANT, RECEPTION, SPECIALIST, HEAD, LEADER, CONSULTEE}
     assert all(row.actors and row.actors <= actors for row in TRANSITIONS)
 
 

@@ -136,6 +136,12 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "events": dossier.events.select_related("actor").order_by("at", "pk"),
         "files": dossier.files.order_by("kind", "-uploaded_at"),
         "components": dossier.procedure_version.components.all(),
+        "consultations": dossier.consultations.select_related("to_agency"),
+        "other_agencies": Agency.objects.valid_on(clock.today())
+        .exclude(pk=dossier.processing_agency_id)
+        .order_by("kind", "name")
+        if any(value in ("consult", "transfer") for value, _ in actions)
+        else [],
         "open_statuses": selectors.OPEN_STATUSES,
     }
     return render(request, "dossiers/desk_dossier.html", context)
