@@ -418,3 +418,20 @@ def test_a_closed_pause_adds_exactly_its_working_time(
     assert due is not None
     paused = working_hours_between(CAL, paused_at, resumed_at)
     assert working_hours_between(CAL, start, due) == amount + paused
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "due_day"),
+    [
+        # Tết 2025: 25/01 (Sat) to 02/02 (Sun) closed; Mon 27/01 - Fri 31/01 off.
+        (datetime(2025, 1, 24, 9, 0, tzinfo=VIETNAM_TZ), 1, date(2025, 2, 3)),
+        # Tết 2026: Mon 16/02 - Fri 20/02 off.
+        (datetime(2026, 2, 13, 9, 0, tzinfo=VIETNAM_TZ), 2, date(2026, 2, 24)),
+        # Tết 2027 (computed from the lunar calendar until the Prime Minister decides): Thu 04/02 - Wed 10/02.
+        (datetime(2027, 2, 3, 9, 0, tzinfo=VIETNAM_TZ), 1, date(2027, 2, 11)),
+        (datetime(2027, 2, 1, 9, 0, tzinfo=VIETNAM_TZ), 5, date(2027, 2, 15)),
+    ],
+)
+def test_working_days_skip_tet_in_2025_2026_and_2027(start: datetime, days: int, due_day: date) -> None:
+    due = add_duration(WorkCalendar(), start, days, "working_days")
+    assert due == datetime.combine(due_day, time(17, 30), tzinfo=VIETNAM_TZ)
