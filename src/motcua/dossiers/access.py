@@ -6,6 +6,8 @@ another citizen's dossier exists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import RoleAssignment, User
@@ -15,36 +17,54 @@ from motcua.dossiers.models import Dossier, DossierConsultation
 from motcua.dossiers.workflow import APPLICANT, CONSULTEE, RECEPTION
 
 
-def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
-    """The workflow actors ``user`` is for ``dossier``: the applicant and/or roles in the right agency.
+@dataclass(frozen=True)
+class RoleContext:
+    """A user's roles and the agencies their desks receive for, read once and applied to many dossiers."""
 
-    Reception roles count at the receiving agency and at any desk host that receives for it (the provincial
-    service centre receives for the departments); the other roles count at the processing agency; officials
-    of an agency whose opinion was asked and not yet given are ``CONSULTEE``.
-    """
-    roles: set[str] = set()
-    if not user.is_authenticated:
+    user_id: int | None
+    assignments: tuple[tuple[str, int], ...]  # (role, agency id), active today
+    desk_serves: dict[int, frozenset[int]]  # desk host agency id -> agencies it receives for
+
+    def roles_for(self, dossier: Dossier, consulted: frozenset[int] = frozenset()) -> set[str]:
+        """Reception roles count at the receiving agency and at any desk host that receives for it (the
+        provincial service centre receives for the departments); other roles at the processing agency;
+        officials of an agency whose opinion is awaited are ``CONSULTEE``."""
+        roles: set[str] = set()
+        if self.user_id is not None and dossier.owner_id == self.user_id:
+            roles.add(APPLICANT)
+        for role, agency_id in self.assignments:
+            if role == RECEPTION:
+                serves = agency_id == dossier.receiving_agency_id
+                if serves or dossier.receiving_agency_id in self.desk_serves.get(agency_id, frozenset()):
+                    roles.add(role)
+            elif agency_id == dossier.processing_agency_id:
+                roles.add(role)
+            if role != RECEPTION and agency_id in consulted:
+                roles.add(CONSULTEE)
         return roles
-    if dossier.owner_id == user.pk:
-        roles.add(APPLICANT)
-    assignments = RoleAssignment.objects.active_on().filter(user=user)
-    consulted: set[int] = set()
+
+
+def role_context(user: User) -> RoleContext:
+    if not user.is_authenticated:
+        return RoleContext(None, (), {})
+    assignments = tuple(RoleAssignment.objects.active_on().filter(user=user).values_list("role", "agency_id"))
+    hosts = {agency_id for role, agency_id in assignments if role == RECEPTION}
+    served: dict[int, set[int]] = {}
+    for host_id, agency_id in ReceptionDesk.objects.filter(host_id__in=hosts).values_list(
+        "host_id", "serves"
+    ):
+        if agency_id is not None:
+            served.setdefault(host_id, set()).add(agency_id)
+    return RoleContext(user.pk, assignments, {host: frozenset(ids) for host, ids in served.items()})
+
+
+def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
+    """The workflow actors ``user`` is for ``dossier`` (see ``RoleContext.roles_for``)."""
+    consulted: frozenset[int] = frozenset()
     if dossier.pk is not None:  # a dossier being registered has no consultations yet
         awaited = dossier.consultations.filter(answered_at__isnull=True)
-        consulted = set(awaited.values_list("to_agency_id", flat=True))
-    for role, agency_id in assignments.values_list("role", "agency_id"):
-        if (role == RECEPTION and agency_id in _reception_agencies(dossier)) or (
-            role != RECEPTION and agency_id == dossier.processing_agency_id
-        ):
-            roles.add(role)
-        if role != RECEPTION and agency_id in consulted:
-            roles.add(CONSULTEE)  # an agency whose opinion is awaited answers, nothing more
-    return roles
-
-
-def _reception_agencies(dossier: Dossier) -> set[int]:
-    hosts = ReceptionDesk.objects.filter(serves=dossier.receiving_agency_id).values_list("host_id", flat=True)
-    return {dossier.receiving_agency_id, *hosts}
+        consulted = frozenset(awaited.values_list("to_agency_id", flat=True))
+    return role_context(user).roles_for(dossier, consulted)
 
 
 def official_agency_ids(user: User) -> set[int]:

@@ -16,7 +16,13 @@ from motcua.catalog.models import Component, Procedure
 from motcua.core import clock
 from motcua.core.errors import ERROR_RESPONSES, DomainError, NotFoundError
 from motcua.dossiers import selectors, services
-from motcua.dossiers.access import access_dossier_by_code, access_draft, actor_roles
+from motcua.dossiers.access import (
+    RoleContext,
+    access_dossier_by_code,
+    access_draft,
+    actor_roles,
+    role_context,
+)
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.schemas import (
     ActionIn,
@@ -79,8 +85,9 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _out(dossier: Dossier, user: User) -> DossierOut:
-    roles = actor_roles(dossier=dossier, user=user)
+def _out(dossier: Dossier, user: User, context: RoleContext | None = None) -> DossierOut:
+    """``context`` (the caller's roles read once) keeps a list free of per-dossier role queries."""
+    roles = context.roles_for(dossier) if context else actor_roles(dossier=dossier, user=user)
     return DossierOut(
         id=dossier.pk,
         code=dossier.code,
@@ -121,7 +128,8 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> DossierPageOut:
     )
     start = (query.page - 1) * query.page_size
     rows = list(qs.prefetch_related("tasks")[start : start + query.page_size])
-    return DossierPageOut(count=qs.count(), results=[_out(d, user) for d in rows])
+    context = role_context(user)
+    return DossierPageOut(count=qs.count(), results=[_out(d, user, context) for d in rows])
 
 
 @router.post("", response={201: DossierOut, **ERROR_RESPONSES}, summary="Create a draft or receive a dossier")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -127,3 +128,29 @@ def test_a_citizen_applies_entirely_through_the_api(client: Client, world: World
     assert submitted.json()["code"].startswith("000.00.32.H37-")
     other = client.get(f"/api/v1/dossiers/{draft_id}", headers=_bearer(world.other_citizen))
     assert other.status_code == 404
+
+
+def test_the_queue_costs_the_same_queries_for_3_or_12_dossiers(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    headers = _bearer(world.reception)
+
+    def receive(n: int) -> None:
+        with clock.frozen(dt.datetime(2026, 3, 2, 9, 0, tzinfo=clock.local_zone())):
+            for _ in range(n):
+                dossier_register_at_desk(
+                    procedure=world.procedure,
+                    agency=world.agency,
+                    officer=world.reception,
+                    applicant=Applicant("An"),
+                )
+
+    receive(3)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/api/v1/dossiers", headers=headers)
+    receive(9)
+    with django_assert_max_num_queries(12) as many:
+        body = client.get("/api/v1/dossiers", headers=headers).json()
+
+    assert body["count"] == 12
+    assert len(many.captured_queries) == len(few.captured_queries)
