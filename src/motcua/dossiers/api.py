@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field as SchemaField
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -15,7 +15,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Component, Procedure
 from motcua.core import clock
 from motcua.core.errors import ERROR_RESPONSES, DomainError, NotFoundError
-from motcua.dossiers import selectors, services
+from motcua.dossiers import documents, selectors, services
 from motcua.dossiers.access import (
     RoleContext,
     access_dossier_by_code,
@@ -211,3 +211,25 @@ def act(request: HttpRequest, ref: str, action: Action, payload: ActionIn) -> Do
     )
     services.dossier_act(dossier=dossier, actor=user, action=action, data=data)
     return _out(_loaded(dossier.pk), user)
+
+
+PDF_RESPONSE = {"200": {"description": "The form as a PDF", "content": {"application/pdf": {}}}}
+
+
+@router.get(
+    "/{ref}/forms/{which}",
+    response={**ERROR_RESPONSES},
+    openapi_extra={"responses": PDF_RESPONSE},
+    summary="A printable form: 01 receipt, 02, 03, 04, dung (stop), kiem-soat (control sheet)",
+)
+def form(request: HttpRequest, ref: str, which: str) -> HttpResponse:
+    dossier = _by_ref(_user(request), ref)
+    if which == "01":
+        if dossier.received_at is None:
+            raise DomainError("Hồ sơ chưa được tiếp nhận: chưa có giấy tiếp nhận.")
+        pdf = documents.render_receipt_pdf(dossier, base_url=request.build_absolute_uri("/"))
+    else:
+        pdf = documents.render_form_pdf(dossier, which)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{which}-{dossier.code}.pdf"'
+    return response

@@ -154,3 +154,16 @@ def test_the_queue_costs_the_same_queries_for_3_or_12_dossiers(
 
     assert body["count"] == 12
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_forms_print_through_the_api(client: Client, world: World, received: Dossier) -> None:
+    headers = _bearer(world.reception)
+
+    receipt = client.get(f"/api/v1/dossiers/{received.code}/forms/01", headers=headers)
+    unknown = client.get(f"/api/v1/dossiers/{received.code}/forms/99", headers=headers)
+    outsider = client.get(f"/api/v1/dossiers/{received.code}/forms/01", headers=_bearer(world.outsider))
+
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+    assert unknown.status_code == 400
+    assert outsider.status_code == 404
