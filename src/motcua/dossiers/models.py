@@ -268,9 +268,15 @@ class DossierEvent(models.Model):
 
 
 class DossierConsultation(models.Model):
-    """An opinion asked of another unit or agency, with its deadline and its answer."""
+    """Another agency's part in a dossier, with its deadline and its answer: an opinion asked, or (liên thông
+    at the same level) a share of the work the lead agency cannot finish without."""
+
+    class Kind(models.TextChoices):
+        OPINION = "opinion", _("Opinion")
+        JOINT = "joint", _("Joint processing")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.OPINION)
     from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="consultations")
     question = models.TextField()

@@ -120,8 +120,12 @@ def complete_step(dossier: Dossier, actor: User, data: ActionInput, now: dt.date
     task = _current(dossier)
     if task.assignee_id not in (None, actor.pk) or not _holds_role(actor, dossier, task.role):
         raise PermissionDeniedError("Bước này do người khác xử lý.")
+    later = [
+        t for t in dossier.tasks.filter(finished_at__isnull=True).order_by("order", "pk") if t.pk != task.pk
+    ]
+    if is_complete(later):
+        _check_joint_parts_done(dossier)
     _close(task, actor, now, data.note)
-    later = list(dossier.tasks.filter(finished_at__isnull=True).order_by("order", "pk"))
     if is_complete(later):
         # What is left (returning the result) belongs to the desk: processing is finished.
         _set_current(dossier, later[0] if later else None)
@@ -209,6 +213,15 @@ def moved_by_pauses(dossier: Dossier) -> dt.datetime | None:
 
 def consult(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
     """Ask another agency's opinion with a deadline (Decree 61/2018 Art. 19); processing goes on."""
+    _ask(dossier, actor, data, now, DossierConsultation.Kind.OPINION)
+
+
+def share(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
+    """Liên thông at the same level: give another agency its part and deadline; the lead waits for it."""
+    _ask(dossier, actor, data, now, DossierConsultation.Kind.JOINT)
+
+
+def _ask(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime, kind: str) -> None:
     target = data.agency
     if target is None or target.pk == dossier.processing_agency_id:
         raise DomainError("Hãy chọn cơ quan được xin ý kiến.", fields={"agency": ["required"]})
@@ -219,6 +232,7 @@ def consult(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) 
         raise DomainError("Thời hạn trả lời phải sau thời điểm xin ý kiến.", fields={"new_due_at": ["past"]})
     DossierConsultation.objects.create(
         dossier=dossier,
+        kind=kind,
         from_agency=dossier.processing_agency,
         to_agency=target,
         question=data.note.strip(),
@@ -254,3 +268,10 @@ def transfer(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime)
     if not work:
         raise DomainError(f"Quy trình của {target.name} không có bước xử lý.")
     _advance(dossier, work, now)
+
+
+def _check_joint_parts_done(dossier: Dossier) -> None:
+    waiting = dossier.consultations.filter(kind=DossierConsultation.Kind.JOINT, answered_at__isnull=True)
+    names = ", ".join(waiting.values_list("to_agency__name", flat=True))
+    if names:
+        raise DomainError(f"Chưa thể hoàn thành: còn chờ phần việc của {names}.")

@@ -416,6 +416,7 @@ HANDLERS: dict[Action, Handler] = {
     Action.CONFIRM_WITHDRAWAL: _confirm_withdrawal,
     Action.RETURN_RESULT: _return_result,
     Action.CONSULT: processing.consult,
+    Action.SHARE: processing.share,
     Action.ANSWER: processing.answer,
     Action.TRANSFER: processing.transfer,
 }

@@ -63,6 +63,7 @@ class Action(StrEnum):
     CONFIRM_WITHDRAWAL = "confirm_withdrawal"
     RETURN_RESULT = "return_result"
     CONSULT = "consult"
+    SHARE = "share"
     ANSWER = "answer"
     TRANSFER = "transfer"
 
@@ -85,6 +86,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONFIRM_WITHDRAWAL: "Xác nhận rút hồ sơ",
     Action.RETURN_RESULT: "Trả kết quả",
     Action.CONSULT: "Xin ý kiến",
+    Action.SHARE: "Liên thông cùng cấp",
     Action.ANSWER: "Trả lời xin ý kiến",
     Action.TRANSFER: "Chuyển liên thông",
 }
@@ -138,12 +140,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.RETURN_RESULT, {Status.PROCESSED}, Status.RETURNED, RECEPTION),
     # Consultations record the question and a deadline (Decree 61/2018 Art. 19); they do not stop the clock.
     _t(Action.CONSULT, {Status.PROCESSING}, KEEP, SPECIALIST, HEAD, LEADER),
-    _t(
-        Action.ANSWER,
-        {Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.FEES_REQUESTED},
-        KEEP,
-        CONSULTEE,
-    ),
+    # Liên thông at the same level: other agencies each do their part by a deadline; the lead agency
+    # (the processing one) cannot finish before they all have.
+    _t(Action.SHARE, {Status.PROCESSING}, KEEP, HEAD, LEADER),
+    _t(Action.ANSWER, {Status.PROCESSING, *PAUSED}, KEEP, CONSULTEE),
     # Liên thông between levels: the next agency processes; the receiving desk keeps watch and returns.
     _t(Action.TRANSFER, {Status.PROCESSING}, KEEP, HEAD, LEADER),
 )

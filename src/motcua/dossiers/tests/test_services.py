@@ -392,3 +392,23 @@ def test_transfer_hands_processing_to_the_next_agency_and_the_desk_returns(
         dossier, world.reception, Action.RETURN_RESULT, _at(monday, 7)
     )  # back through the first desk
     assert dossier.status == Status.RETURNED
+
+
+def test_joint_processing_holds_the_lead_agencys_approval_until_the_partner_answers(
+    world: World, monday: dt.datetime
+) -> None:
+    dossier = _submitted(world, monday)
+    dossier = _act(dossier, world.reception, Action.ACCEPT, _at(monday, 1))
+    dossier = _act(dossier, world.reception, Action.FORWARD, _at(monday, 1))
+    dossier = _act(
+        dossier, world.head, Action.SHARE, _at(monday, 1), note="Xác minh hộ khẩu", agency=world.other_agency
+    )
+    dossier = _act(dossier, world.specialist, Action.COMPLETE_STEP, _at(monday, 2))
+    dossier = _act(dossier, world.head, Action.COMPLETE_STEP, _at(monday, 3))
+
+    with pytest.raises(DomainError, match="còn chờ phần việc của UBND phường Tam Thanh"):
+        _act(dossier, world.leader, Action.COMPLETE_STEP, _at(monday, 4))
+    dossier = _act(dossier, world.outsider, Action.ANSWER, _at(monday, 4), note="Đã xác minh")
+    dossier = _act(dossier, world.leader, Action.COMPLETE_STEP, _at(monday, 5))
+
+    assert dossier.status == Status.PROCESSED

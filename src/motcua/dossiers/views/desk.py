@@ -140,7 +140,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "other_agencies": Agency.objects.valid_on(clock.today())
         .exclude(pk=dossier.processing_agency_id)
         .order_by("kind", "name")
-        if any(value in ("consult", "transfer") for value, _ in actions)
+        if any(value in ("consult", "share", "transfer") for value, _ in actions)
         else [],
         "open_statuses": selectors.OPEN_STATUSES,
     }

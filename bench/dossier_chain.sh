@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Dossier benchmark (PostgreSQL only): migrate and load the demo into a scratch database, serve it with
+# gunicorn (production settings, 2 sync workers) on 127.0.0.1, then measure over HTTP with
+# bench/dossier_chain.py: desk reception (POST /api/v1/dossiers) at several concurrencies, the processing
+# chain (forward, complete_step by specialist, head and leader, result file, return_result) on the dossiers
+# created, pgbench -S / -N floors on a second scratch database of the same server, SQL per request
+# (in-process), and the check that the day's codes are unique and gap-free. Writes
+# bench/results/dossiers-<date>.json and prints one Markdown table. Loopback only; every step bounded in
+# time; the server, the scratch folder and both databases are removed on exit, failure included.
+#
+# Knobs (environment): BENCH_DURATION=10 (s per row), BENCH_WARMUP=2, BENCH_RECEPTION_CONCURRENCY=1,8,32,
+# BENCH_CHAIN_CONCURRENCY=1,8, BENCH_RETURN=1 (0: only the 4 actions, no result file nor return),
+# BENCH_MAX_LOAD=<nproc>, BENCH_QUIET_WAIT=180, BENCH_CURATED=0 (1: load_demo --curated-only),
+# PGHOST=127.0.0.1, PGPORT=5432, PGUSER=postgres.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-2}
+RECEPTION_C=${BENCH_RECEPTION_CONCURRENCY:-1,8,32}
+CHAIN_C=${BENCH_CHAIN_CONCURRENCY:-1,8}
+WITH_RETURN=${BENCH_RETURN:-1}
+CURATED=${BENCH_CURATED:-0}
+NPROC=$(nproc)
+MAX_LOAD=${BENCH_MAX_LOAD:-$NPROC}  # wait for the 1-minute load average to drop to this before measuring
+QUIET_WAIT=${BENCH_QUIET_WAIT:-180} # ... for at most this many seconds, then measure anyway (and say so)
+PGHOST_=${PGHOST:-127.0.0.1}
+PGPORT_=${PGPORT:-5432}
+PGUSER_=${PGUSER:-postgres}
+PGDB=motcua_bench_dossiers
+PGBENCH_DB=motcua_bench_pgbench
+PY=$ROOT/.venv/bin/python
+MOTCUA=$ROOT/.venv/bin/motcua
+BENCH=$ROOT/bench/dossier_chain.py
+STEP_TIMEOUT=600 # seconds, any one step
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+psql_() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+case $PGHOST_ in 127.0.0.1 | localhost | ::1 | /*) ;; *) die "PGHOST=$PGHOST_: this benchmark targets loopback only" ;; esac
+[[ -x $PY ]] || die "no .venv: run 'make env' first"
+[[ -x $ROOT/.venv/bin/gunicorn ]] || die "gunicorn is missing from .venv (bench/run.sh installs it)"
+command -v pgbench >/dev/null || die "pgbench is missing: apt-get install -y postgresql-contrib (or postgresql-client)"
+mkdir -p "$ROOT/bench/tmp"
+exec 9>"$ROOT/bench/tmp/.lock" # the same lock as bench/run.sh: the two benchmarks never overlap
+flock -n 9 || die "another bench run holds bench/tmp/.lock"
+WORK=$(mktemp -d "$ROOT/bench/tmp/dossiers-XXXXXX")
+SERVER_PID=""
+DBS_CREATED=()
+
+stop_server() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+
+drop_dbs() {
+  local db
+  for db in "${DBS_CREATED[@]}"; do
+    psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+  done
+  DBS_CREATED=()
+}
+
+cleanup() {
+  local rc=$?
+  stop_server
+  drop_dbs
+  if [[ $rc != 0 ]]; then
+    for f in "$WORK"/*.log; do [[ -f $f ]] && { echo "--- tail of $f" >&2; tail -n 30 "$f" >&2; }; done
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pg_isready -h "$PGHOST_" -p "$PGPORT_" -q || die "PostgreSQL is not answering at $PGHOST_:$PGPORT_"
+for db in "$PGDB" "$PGBENCH_DB"; do
+  psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  DBS_CREATED+=("$db")
+  psql_ -d postgres -c "CREATE DATABASE $db"
+done
+
+SECRET=$("$PY" -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(50)))')
+now() { echo "$EPOCHREALTIME"; }
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+wait_for_quiet() { # prints the seconds waited
+  local start=$SECONDS
+  while (( SECONDS - start < QUIET_WAIT )) && ! awk -v l="$(loadavg)" -v m="$MAX_LOAD" 'BEGIN { exit !(l <= m) }'; do
+    sleep 5
+  done
+  echo $(( SECONDS - start ))
+}
+since() { "$PY" -c "import sys; print(round($(now) - $1, 2))"; }
+
+mkdir -p "$WORK/media" "$WORK/static"
+export MEDIA_ROOT="$WORK/media" STATIC_ROOT="$WORK/static" SECRET_KEY="$SECRET" DEBUG=false \
+  ALLOWED_HOSTS=127.0.0.1 SECURE_SSL=false LOG_LEVEL=WARNING MOTCUA_ENV=production \
+  DATABASE_URL="postgres://$PGUSER_@$PGHOST_:$PGPORT_/$PGDB"
+run() { timeout "$STEP_TIMEOUT" "$@"; }
+
+log "migrate"
+run "$MOTCUA" migrate --noinput --verbosity 0
+demo_args=(--quiet)
+[[ $CURATED == 1 ]] && demo_args+=(--curated-only)
+log "load_demo ${demo_args[*]}"
+t=$(now); run "$MOTCUA" load_demo "${demo_args[@]}"; import_s=$(since "$t")
+autovacuum=$(psql_ -d "$PGDB" -c 'SHOW autovacuum')
+log "import ${import_s} s; VACUUM (ANALYZE) (server autovacuum=$autovacuum)"
+psql_ -d "$PGDB" -c 'VACUUM (ANALYZE)'
+run "$MOTCUA" collectstatic --noinput --verbosity 0 # whitenoise manifest, as in production
+
+AGENCY=$(run "$PY" "$BENCH" agency)
+log "agency $AGENCY (Phường Đông Kinh); API tokens for the four officials"
+token() { run "$MOTCUA" create_api_token "$1" "bench $2" | tail -n 1; }
+export BENCH_TOKEN_DESK BENCH_TOKEN_SPECIALIST BENCH_TOKEN_HEAD BENCH_TOKEN_LEADER # read by dossier_chain.py
+BENCH_TOKEN_DESK=$(token tiepnhan.dongkinh desk)
+BENCH_TOKEN_SPECIALIST=$(token chuyenvien.dongkinh specialist)
+BENCH_TOKEN_HEAD=$(token truongphong.dongkinh head)
+BENCH_TOKEN_LEADER=$(token lanhdao.dongkinh leader)
+
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+log "gunicorn, 2 workers, 127.0.0.1:$port"
+"$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application \
+  --bind "127.0.0.1:$port" --workers 2 --timeout 60 --graceful-timeout 5 \
+  --log-level warning --error-logfile "$WORK/gunicorn.log" &
+SERVER_PID=$!
+"$PY" "$ROOT/bench/catalog_search.py" wait "http://127.0.0.1:$port/api/v1/procedures?page_size=1" --timeout 30 \
+  || die "gunicorn did not start"
+
+log "waiting up to ${QUIET_WAIT} s for the 1-minute load average ($(loadavg)) to reach ${MAX_LOAD}"
+waited=$(wait_for_quiet)
+load_start=$(loadavg)
+awk -v l="$load_start" -v m="$MAX_LOAD" 'BEGIN { exit !(l > m) }' \
+  && log "WARNING: the machine is busy (load $load_start on $NPROC CPUs): figures will be low"
+
+run_args=(--port "$port" --agency "$AGENCY" --duration "$DURATION" --warmup "$WARMUP"
+  --reception-concurrency "$RECEPTION_C" --chain-concurrency "$CHAIN_C" --master-pid "$SERVER_PID"
+  --out "$WORK/run.json")
+[[ $WITH_RETURN == 1 ]] || run_args+=(--no-return)
+log "HTTP load: reception at c=$RECEPTION_C, then the chain at c=$CHAIN_C (${DURATION} s rows, ${WARMUP} s warm-up)"
+run "$PY" "$BENCH" run "${run_args[@]}"
+stop_server
+
+log "pgbench floors on $PGBENCH_DB (same server): -i -s 1, then -c 8 -j 2 -T $DURATION -S and -N"
+run "$PY" "$BENCH" pgbench --host "$PGHOST_" --port "$PGPORT_" --user "$PGUSER_" --db "$PGBENCH_DB" \
+  --duration "$DURATION" --work "$WORK/pgbench" --out "$WORK/pgbench.json"
+
+log "SQL per request (in-process, Django test client, same settings and database)"
+run "$PY" "$BENCH" queries --agency "$AGENCY" --out "$WORK/queries.json"
+log "codes of the day: unique and gap-free?"
+run "$PY" "$BENCH" check --agency "$AGENCY" --out "$WORK/check.json"
+
+pg_settings=$(psql_ -d postgres -F '=' -c "SELECT name, setting FROM pg_settings WHERE name IN
+  ('fsync','synchronous_commit','shared_buffers','max_connections','autovacuum','wal_level','commit_delay')" \
+  | paste -sd, -)
+"$PY" - "$WORK/meta.json" <<EOF
+import json, sys
+json.dump({
+    "pg_version": "$(psql_ -d postgres -c 'SHOW server_version')",
+    "pgbench_version": "$(pgbench --version)",
+    "pg_settings": dict(kv.split("=", 1) for kv in "$pg_settings".split(",") if kv),
+    "waited_for_quiet_s": $waited,
+    "loadavg_at_start": $load_start,
+    "max_load": $MAX_LOAD,
+    "import_s": $import_s,
+}, open(sys.argv[1], "w"), indent=2)
+EOF
+drop_dbs
+"$PY" "$BENCH" report --run "$WORK/run.json" --pgbench "$WORK/pgbench.json" --queries "$WORK/queries.json" \
+  --check "$WORK/check.json" --meta "$WORK/meta.json" --duration "$DURATION" --warmup "$WARMUP"
