@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core import clock
+from motcua.core.periods import valid_on
 
 
 class User(AbstractUser):
@@ -48,9 +49,7 @@ class Role(models.TextChoices):
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active_on(self, on: dt.date | None = None) -> RoleAssignmentQuerySet:
         day = on or clock.today()
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(valid_on(day))
 
 
 class RoleAssignment(models.Model):

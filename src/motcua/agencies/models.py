@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.periods import valid_on
+
 
 class AgencyKind(models.TextChoices):
     PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial People's Committee")
@@ -25,9 +27,7 @@ class AgencyKind(models.TextChoices):
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def valid_on(self, day: dt.date) -> AgencyQuerySet:
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(valid_on(day))
 
 
 class Agency(models.Model):

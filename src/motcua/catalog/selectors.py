@@ -19,6 +19,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.parsing import fold
 from motcua.core import clock
+from motcua.core.periods import valid_on
 
 LEVEL_FLAGS = {
     Level.MINISTRY: "at_ministry",
@@ -79,11 +80,7 @@ def _all_words_in_name(phrase: str) -> Q:
 
 
 def _valid_assignment(on: dt.date | None) -> Q:
-    if on is None:
-        return Q()
-    return (Q(assignments__valid_from__isnull=True) | Q(assignments__valid_from__lte=on)) & (
-        Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=on)
-    )
+    return valid_on(on, "assignments__") if on is not None else Q()
 
 
 def procedure_detail(*, code: str, on: dt.date) -> Procedure | None:
@@ -91,9 +88,7 @@ def procedure_detail(*, code: str, on: dt.date) -> Procedure | None:
 
     A fixed number of queries whatever the size; ``procedure.current_assignments`` holds the agencies.
     """
-    current = ProcedureAssignment.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-    )
+    current = ProcedureAssignment.objects.filter(valid_on(on))
     return (
         Procedure.objects.filter(code=code, state=PublicationState.PUBLISHED)
         .select_related("field", "current_version")
@@ -124,8 +119,7 @@ def level_counts() -> dict[str, int]:
 
 
 def agencies_with_procedures(*, on: dt.date) -> QuerySet[Agency]:
-    valid = Q(procedure_assignments__valid_from__isnull=True) | Q(procedure_assignments__valid_from__lte=on)
-    valid &= Q(procedure_assignments__valid_to__isnull=True) | Q(procedure_assignments__valid_to__gte=on)
+    valid = valid_on(on, "procedure_assignments__")
     return (
         Agency.objects.valid_on(on)
         .annotate(procedure_count=Count("procedure_assignments", filter=valid))
