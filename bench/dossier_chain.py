@@ -111,6 +111,7 @@ def chain_steps(with_return: bool) -> list[Step]:
 @dataclass
 class Sample:
     latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    ends: list[float] = field(default_factory=list)  # perf_counter() when each of those finished
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
@@ -123,6 +124,7 @@ class Sample:
 
     def merge(self, other: Sample) -> None:
         self.latencies += other.latencies
+        self.ends += other.ends
         self.errors += other.errors
         for kind, n in other.error_kinds.items():
             self.error_kinds[kind] = self.error_kinds.get(kind, 0) + n
@@ -158,9 +160,10 @@ class Http:
             self.conn = None
 
 
-def summarise(sample: Sample, elapsed: float) -> dict[str, Any]:
+def summarise(sample: Sample, elapsed: float, t0: float = 0.0) -> dict[str, Any]:
     lat = sorted(sample.latencies)
     done = len(lat)
+    slowest = sorted(zip(sample.latencies, sample.ends, strict=True), reverse=True)[:5]
     return {
         "requests": done,
         "seconds": round(elapsed, 2),
@@ -169,6 +172,10 @@ def summarise(sample: Sample, elapsed: float) -> dict[str, Any]:
         "p95_ms": round(percentile(lat, 95) * 1000, 1),
         "p99_ms": round(percentile(lat, 99) * 1000, 1),
         "max_ms": round(lat[-1] * 1000, 1) if lat else 0.0,
+        # the slowest requests: latency and when they started, in seconds from the row's start
+        "slowest": [{"ms": round(x * 1000, 1), "started_at_s": round(end - x - t0, 2)} for x, end in slowest]
+        if t0
+        else [],
         "errors": sample.errors,
         "error_kinds": sample.error_kinds,
         "error_samples": sample.error_samples,
@@ -243,6 +250,7 @@ def reception(
                     out.error("bad JSON", data)
                     continue
                 out.latencies.append(elapsed)
+                out.ends.append(time.perf_counter())
                 made[n].append(code)
                 codes.put(code)
         finally:
@@ -331,6 +339,7 @@ def chain(
                             count["dossiers_abandoned"] += 1
                             break
                     sample.latencies.append(elapsed)
+                    sample.ends.append(time.perf_counter())
                     if i == len(steps) - 1:
                         count["dossiers_completed"] += 1
         finally:
@@ -375,6 +384,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         created += made
         with Meter() as meter:
+            t0 = time.perf_counter()
             sample, elapsed, made = reception(
                 args.host,
                 args.port,
@@ -386,7 +396,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 codes=codes,
             )
         created += made
-        row = {**summarise(sample, elapsed), **meter.fields(), "warmup_errors": warm.errors}
+        row = {**summarise(sample, elapsed, t0), **meter.fields(), "warmup_errors": warm.errors}
         results["reception"][str(c)] = row
         say(
             f"  POST /api/v1/dossiers c={c}: {row['requests_per_s']} req/s  p50 {row['p50_ms']} ms  "
@@ -403,6 +413,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.host, args.port, tokens=tokens, steps=steps, concurrency=c, seconds=args.warmup, codes=codes
         )
         with Meter() as meter:
+            t0 = time.perf_counter()
             samples, elapsed, counts = chain(
                 args.host,
                 args.port,
@@ -416,8 +427,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         for s in samples.values():
             actions.merge(s)
         row = {
-            "steps": {label: summarise(s, elapsed) for label, s in samples.items()},
-            "all_actions": summarise(actions, elapsed),
+            "steps": {label: summarise(s, elapsed, t0) for label, s in samples.items()},
+            "all_actions": summarise(actions, elapsed, t0),
             "dossiers": counts,
             "dossiers_completed_per_s": round(counts.get("dossiers_completed", 0) / elapsed, 2),
             **meter.fields(),
@@ -813,7 +824,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = {
         "date": today,
         "machine": machine(),
-        "git": git_state(),
+        "git": {
+            **git_state(),
+            "head_at_server_start": meta.get("git_head_at_server_start"),
+            "src_sha_at_server_start": meta.get("src_sha_at_server_start"),
+            "src_sha_at_end": meta.get("src_sha_at_end"),
+            "src_changed_during_run": meta.get("src_sha_at_server_start") != meta.get("src_sha_at_end"),
+        },
         "versions": {
             "python": platform.python_version(),
             "django": _version("django"),
@@ -926,6 +943,10 @@ def markdown(report: dict[str, Any]) -> str:
         f"Codes of the day unique and gap-free: **{report['codes_unique_and_gap_free']}** "
         f"({report['codes_check']['codes_total']} codes).",
     ]
+    if report["git"]["src_changed_during_run"]:
+        lines.append(
+            "**src/ changed during the run: the SQL column may describe newer code than the server.**"
+        )
     return "\n".join(lines)
 
 

@@ -100,6 +100,8 @@ wait_for_quiet() { # prints the seconds waited
   echo $(( SECONDS - start ))
 }
 since() { "$PY" -c "import sys; print(round($(now) - $1, 2))"; }
+# Another engineer may edit src/ during a run: fingerprint the code the server loads, and again at the end.
+src_hash() { find "$ROOT/src" -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16; }
 
 mkdir -p "$WORK/media" "$WORK/static"
 export MEDIA_ROOT="$WORK/media" STATIC_ROOT="$WORK/static" SECRET_KEY="$SECRET" DEBUG=false \
@@ -127,6 +129,8 @@ BENCH_TOKEN_SPECIALIST=$(token chuyenvien.dongkinh specialist)
 BENCH_TOKEN_HEAD=$(token truongphong.dongkinh head)
 BENCH_TOKEN_LEADER=$(token lanhdao.dongkinh leader)
 
+SRC_AT_START=$(src_hash)
+GIT_AT_START=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log "gunicorn, 2 workers, 127.0.0.1:$port"
 "$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application \
@@ -159,6 +163,8 @@ run "$PY" "$BENCH" queries --agency "$AGENCY" --out "$WORK/queries.json"
 log "codes of the day: unique and gap-free?"
 run "$PY" "$BENCH" check --agency "$AGENCY" --out "$WORK/check.json"
 
+SRC_AT_END=$(src_hash)
+[[ $SRC_AT_START == "$SRC_AT_END" ]] || log "WARNING: src/ changed during the run (the server ran the old code)"
 pg_settings=$(psql_ -d postgres -F '=' -c "SELECT name, setting FROM pg_settings WHERE name IN
   ('fsync','synchronous_commit','shared_buffers','max_connections','autovacuum','wal_level','commit_delay')" \
   | paste -sd, -)
@@ -172,6 +178,9 @@ json.dump({
     "loadavg_at_start": $load_start,
     "max_load": $MAX_LOAD,
     "import_s": $import_s,
+    "src_sha_at_server_start": "$SRC_AT_START",
+    "src_sha_at_end": "$SRC_AT_END",
+    "git_head_at_server_start": "$GIT_AT_START",
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 drop_dbs

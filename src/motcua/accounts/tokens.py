@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -12,6 +13,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 
 TOKEN_PREFIX = "mc_"
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def _digest(secret: str) -> str:
@@ -46,5 +48,8 @@ def user_for_token(secret: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now())
+    now = clock.now()
+    # Recorded to the minute at most: a write and a commit on every API call would cost more than it tells.
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

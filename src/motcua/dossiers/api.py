@@ -189,7 +189,9 @@ def add_file(
     dossier = _by_ref(user, ref)
     if kind not in DossierFile.Kind.values:
         raise DomainError("Loại tệp phải là input hoặc result.", fields={"kind": ["invalid"]})
-    chosen = Component.objects.filter(pk=component or 0, version=dossier.procedure_version).first()
+    chosen = None
+    if component is not None:
+        chosen = Component.objects.filter(pk=component, version_id=dossier.procedure_version_id).first()
     if component is not None and chosen is None:
         raise NotFoundError("Không tìm thấy thành phần hồ sơ.", fields={"component": ["unknown"]})
     stored = services.dossier_attach_file(

@@ -25,9 +25,9 @@ APOLOGY_NOTICE_WORKING_HOURS = 8
 def _process_for(dossier: Dossier, day: dt.date) -> InternalProcess | None:
     return (
         InternalProcess.objects.filter(
-            valid_on(day), procedure=dossier.procedure, agency=dossier.processing_agency
+            valid_on(day), procedure_id=dossier.procedure_id, agency_id=dossier.processing_agency_id
         )
-        .prefetch_related("steps")
+        .prefetch_related("steps__org_unit")
         .first()
     )
 
@@ -100,7 +100,7 @@ def _current(dossier: Dossier) -> DossierTask:
 
 def _holds_role(user: User, dossier: Dossier, role: str) -> bool:
     active = RoleAssignment.objects.active_on()
-    return active.filter(user=user, agency=dossier.processing_agency, role=role).exists()
+    return active.filter(user=user, agency_id=dossier.processing_agency_id, role=role).exists()
 
 
 def assign(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
