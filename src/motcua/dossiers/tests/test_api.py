@@ -146,6 +146,7 @@ def test_the_queue_costs_the_same_queries_for_3_or_12_dossiers(
                 )
 
     receive(3)
+    client.get("/api/v1/dossiers", headers=headers)  # the token's first use is recorded once
     with django_assert_max_num_queries(12) as few:
         client.get("/api/v1/dossiers", headers=headers)
     receive(9)
