@@ -18,11 +18,14 @@ worker loop because these pages need a session cookie or a bearer token per requ
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import http.client
 import http.cookies
+import io
 import json
 import os
+import pstats
 import re
 import sys
 import threading
@@ -93,9 +96,16 @@ def _django() -> None:
 # ------------------------------------------------------------------------------------------- generate
 
 
-def _u(k: int) -> str:
+DRAWS = range(1, 26)
+
+
+def _hash(k: int) -> str:
     """A uniform draw in [0, 1) for row g.n, stream k: deterministic (hash of n and k), no random()."""
     return f"((hashint8extended(g.n, {k}) & 4294967295)::float8 / 4294967296.0)"
+
+
+def _u(k: int) -> str:
+    return f"r.u{k}"
 
 
 def _status_case(draw: str) -> str:
@@ -152,18 +162,19 @@ SELECT
   '',
   COALESCE(f.finished_at, t.received_at, t.submitted_at)
 FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g(n)
+CROSS JOIN LATERAL (SELECT {", ".join(f"{_hash(k)} AS u{k}" for k in DRAWS)} OFFSET 0) r
 CROSS JOIN LATERAL (
   SELECT CASE WHEN {_u(1)} < %(dk_share)s THEN 1
-              ELSE 2 + floor({_u(2)} * (cardinality(%(agencies)s::int[]) - 1))::int END AS i
+              ELSE 2 + floor({_u(2)} * (cardinality(%(agencies)s::int[]) - 1))::int END AS i OFFSET 0
 ) ai
-CROSS JOIN LATERAL (SELECT (%(agencies)s::int[])[ai.i] AS agency) a
+CROSS JOIN LATERAL (SELECT (%(agencies)s::int[])[ai.i] AS agency OFFSET 0) a
 CROSS JOIN LATERAL (
   SELECT st.status,
          CASE WHEN st.status = 1 THEN CASE WHEN {_u(4)} < 0.9 THEN 2 ELSE 4 END
               WHEN {_u(4)} < 0.60 THEN 1 WHEN {_u(4)} < 0.95 THEN 2 WHEN {_u(4)} < 0.98 THEN 3
               ELSE 4 END AS channel,
          st.status IN (1, 2, 4, 5) AS open
-  FROM (SELECT {_status_case(_u(3))} AS status) st
+  FROM (SELECT {_status_case(_u(3))} AS status) st OFFSET 0
 ) s
 CROSS JOIN LATERAL (
   -- age of the dossier: open ones are recent (new: up to 3 days; others: up to 14 days, skewed to recent),
@@ -174,17 +185,17 @@ CROSS JOIN LATERAL (
            %(t0)s::timestamptz - interval '2 hours') AS created_at
   FROM (SELECT CASE WHEN s.status = 1 THEN {_u(5)} * interval '3 days'
                     WHEN s.open THEN {_u(5)} * {_u(5)} * interval '14 days'
-                    ELSE interval '3 days' + {_u(5)} * interval '1092 days' END AS age) c
+                    ELSE interval '3 days' + {_u(5)} * interval '1092 days' END AS age) c OFFSET 0
 ) cr
-CROSS JOIN LATERAL (SELECT cr.created_at + {_u(7)} * interval '30 minutes' AS submitted_at) sb
+CROSS JOIN LATERAL (SELECT cr.created_at + {_u(7)} * interval '30 minutes' AS submitted_at OFFSET 0) sb
 CROSS JOIN LATERAL (
-  SELECT cr.created_at, sb.submitted_at, r.received_at,
-         r.received_at + (3 + floor({_u(9)} * 13)::int) * interval '1 day' AS due_at,
+  SELECT cr.created_at, sb.submitted_at, rc.received_at,
+         rc.received_at + (3 + floor({_u(9)} * 13)::int) * interval '1 day' AS due_at,
          (3 + floor({_u(9)} * 13)::int) AS term_days
   FROM (SELECT CASE WHEN s.status IN (1, 3) THEN NULL
                     ELSE LEAST(sb.submitted_at + CASE WHEN s.channel = 1 THEN {_u(8)} * interval '15 minutes'
                                                       ELSE {_u(8)} * interval '24 hours' END,
-                               %(t0)s::timestamptz - interval '1 hour') END AS received_at) r
+                               %(t0)s::timestamptz - interval '1 hour') END AS received_at) rc OFFSET 0
 ) t
 CROSS JOIN LATERAL (
   SELECT CASE WHEN s.status = 3 THEN t.submitted_at + {_u(10)} * interval '4 hours'
@@ -198,6 +209,7 @@ CROSS JOIN LATERAL (
          CASE WHEN s.status = 5 THEN 1 WHEN NOT s.open AND s.status <> 3 AND {_u(11)} < 0.08 THEN 1 ELSE 0 END
            AS supplement_rounds,
          (%(idents)s::text[])[ai.i] AS ident
+  OFFSET 0
 ) f
 """
 
@@ -252,6 +264,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     t_all = time.perf_counter()
     lo = 1
     with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")  # compiling this wide expression list costs more than running it
         while lo <= args.rows:
             hi = min(args.rows, lo + args.batch - 1)
             t = time.perf_counter()
@@ -666,6 +679,25 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 say(f"  {name:<30} {key:<20} {ex['total_ms']:>8} ms  {ex['summary'][:150]}")
         out["requests"][name] = entry
 
+    # Where a request's time goes besides SQL: cProfile of one in-process request of each kind.
+    out["profile"] = {}
+    for name in ("GET /mot-cua/", "GET /api/v1/dossiers"):
+        kind, path = ENDPOINTS[name]
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if kind == "token" else {}
+        profiler = cProfile.Profile()
+        t = time.perf_counter()
+        profiler.enable()
+        client.get(path, **headers)
+        profiler.disable()
+        wall = round((time.perf_counter() - t) * 1000, 1)
+        text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=text)
+        stats.sort_stats("cumulative").print_stats(40)
+        text.write("\n---- by own time\n")
+        stats.sort_stats("tottime").print_stats(20)
+        out["profile"][name] = {"wall_ms_profiled": wall, "text": text.getvalue().splitlines()}
+        say(f"  profiled {name}: {wall} ms under cProfile")
+
     # 2. Candidate changes, on the plain workspace's queries: the same order written without CASE (urgency
     #    is monotonic in due_at, NULLs last, so ORDER BY due_at, id gives the same rows), the two counter
     #    queries as one GROUP BY, and partial indexes on the open statuses (created in a transaction that
@@ -690,6 +722,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
         .order_by()
     )
 
+    api_base = base.select_related("procedure_version", "receiving_agency", "processing_agency")
+
+    def deferred(qs: Any, start: int, end: int) -> Any:
+        """The page's ids first (sorted on the dossier table alone), then the joins for those rows only."""
+        return qs.filter(pk__in=qs.values("pk")[start:end])
+
     def sql_of(qs: Any) -> str:
         with CaptureQueriesContext(connection) as ctx:
             list(qs)
@@ -700,12 +738,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     queries = {
         "queue page (as issued)": plain["queue page"],
         "queue page, ORDER BY due_at, id": sql_of(base.order_by("due_at", "pk")[:25]),
+        "queue page, ids first (deferred join)": sql_of(deferred(base, 0, 25)),
         "API ?page=20 rows (as issued)": api_page20["queue page"],
-        "API ?page=20 rows, ORDER BY due_at, id": sql_of(
-            base.select_related("procedure_version", "receiving_agency", "processing_agency").order_by(
-                "due_at", "pk"
-            )[950:1000]
-        ),
+        "API ?page=20 rows, ORDER BY due_at, id": sql_of(api_base.order_by("due_at", "pk")[950:1000]),
+        "API ?page=20 rows, ids first (deferred join)": sql_of(deferred(api_base, 950, 1000)),
         "count (as issued)": plain["count"],
         "counters (urgency) (as issued)": plain["counters (urgency)"],
         "counters by status (as issued)": plain["counters by status"],
