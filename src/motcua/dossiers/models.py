@@ -142,6 +142,13 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status", "submitted_at"], name="dossier_desk_idx"),
             models.Index(fields=["current_handler", "status", "due_at"], name="dossier_handler_idx"),
             models.Index(fields=["owner", "created_at"], name="dossier_owner_idx"),
+            # The officials' queue: open dossiers of an agency, already in appointment order.
+            models.Index(
+                fields=["processing_agency", "due_at", "id"],
+                include=["status"],
+                condition=Q(status__in=[1, 2, 4, 5, 6]),
+                name="dossier_open_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__gte=0, status__lte=10), name="dossier_status_known"),

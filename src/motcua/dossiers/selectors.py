@@ -20,6 +20,8 @@ OPEN_STATUSES = [s.value for s in Status if s not in FINISHED and s != Status.DR
 
 @dataclass(frozen=True)
 class QueueFilters:
+    """Everything the queue can be narrowed by; ``is_empty`` when nothing narrows it."""
+
     status: int | None = None
     procedure_code: str = ""
     channel: int | None = None
@@ -28,6 +30,10 @@ class QueueFilters:
     received_to: dt.date | None = None
     due_before: dt.datetime | None = None
     mine_only: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return self == QueueFilters()
 
 
 @dataclass(frozen=True)
@@ -58,17 +64,40 @@ def _urgency(limits: UrgencyLimits) -> Case:
     )
 
 
+def _open_in(agencies: set[int]) -> QuerySet[Dossier]:
+    """Open dossiers processed by these agencies: one index range (``dossier_open_queue_idx``), no OR.
+
+    Reception and processing agencies are the same until a liên thông transfer; dossiers a desk still
+    watches after handing them to another level are listed by ``watched_elsewhere``.
+    """
+    return Dossier.objects.filter(processing_agency_id__in=agencies, status__in=OPEN_STATUSES)
+
+
 def official_queue(*, user: User, filters: QueueFilters, now: dt.datetime) -> QuerySet[Dossier]:
-    """Open dossiers of the official's agencies, most urgent first, in one query with what a list shows."""
-    agencies = official_agency_ids(user)
-    qs = Dossier.objects.filter(
-        Q(receiving_agency_id__in=agencies) | Q(processing_agency_id__in=agencies), status__in=OPEN_STATUSES
-    )
-    qs = _filtered(qs, filters, user)
+    """Open dossiers of the official's agencies, most urgent first, in one query with what a list shows.
+
+    Urgency rises with the appointment, so ordering by ``due_at`` (empty last) is ordering by urgency, and
+    the partial index hands the rows over already sorted; ``urgency`` is kept for the page's colours.
+    """
+    qs = _filtered(_open_in(official_agency_ids(user)), filters, user)
     return (
         qs.select_related("procedure", "current_task", "current_handler")
         .annotate(urgency=_urgency(urgency_limits(now)))
-        .order_by("urgency", "due_at", "pk")
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
+    )
+
+
+def watched_elsewhere(*, user: User) -> QuerySet[Dossier]:
+    """Dossiers received by the official's desk and transferred to another agency, still open or awaiting
+    return: the receiving desk keeps watching them (Decree 61/2018 Art. 19, liên thông between levels)."""
+    agencies = official_agency_ids(user)
+    return (
+        Dossier.objects.filter(
+            receiving_agency_id__in=agencies, status__in=[*OPEN_STATUSES, Status.PROCESSED]
+        )
+        .exclude(processing_agency_id__in=agencies)
+        .select_related("procedure", "processing_agency")
+        .order_by("due_at", "pk")
     )
 
 
@@ -93,20 +122,26 @@ def _filtered(qs: QuerySet[Dossier], f: QueueFilters, user: User) -> QuerySet[Do
 
 
 def queue_counters(*, user: User, now: dt.datetime) -> dict[str, int]:
-    """How many open dossiers are overdue, due within 1 and 3 working days, later; and per status."""
-    agencies = official_agency_ids(user)
-    qs = Dossier.objects.filter(
-        Q(receiving_agency_id__in=agencies) | Q(processing_agency_id__in=agencies), status__in=OPEN_STATUSES
-    )
+    """Open dossiers overdue, due within 1 and 3 working days, later, and per status: one grouped query."""
     limits = urgency_limits(now)
-    counts = qs.aggregate(
-        overdue=Count("pk", filter=Q(due_at__lt=limits.now)),
-        within_1=Count("pk", filter=Q(due_at__gte=limits.now, due_at__lte=limits.one_day)),
-        within_3=Count("pk", filter=Q(due_at__gt=limits.one_day, due_at__lte=limits.three_days)),
-        later=Count("pk", filter=Q(due_at__gt=limits.three_days) | Q(due_at__isnull=True)),
+    rows = (
+        _open_in(official_agency_ids(user))
+        .values("status")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(due_at__lt=limits.now)),
+            within_1=Count("pk", filter=Q(due_at__gte=limits.now, due_at__lte=limits.one_day)),
+            within_3=Count("pk", filter=Q(due_at__gt=limits.one_day, due_at__lte=limits.three_days)),
+            later=Count("pk", filter=Q(due_at__gt=limits.three_days) | Q(due_at__isnull=True)),
+        )
+        .order_by()
     )
-    for status, n in qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"):
-        counts[f"status_{status}"] = n
+    counts = dict.fromkeys(("overdue", "within_1", "within_3", "later", "total"), 0)
+    for row in rows:
+        counts[f"status_{row['status']}"] = row["n"]
+        counts["total"] += row["n"]
+        for bucket in ("overdue", "within_1", "within_3", "later"):
+            counts[bucket] += row[bucket]
     return counts
 
 

@@ -183,3 +183,31 @@ def test_the_desk_scans_a_paper_component_into_the_dossier(client: Client, world
     assert (
         "Không thể thêm tệp" in late.content.decode()
     )  # the citizen cannot change a dossier being processed
+
+
+def test_the_desk_watches_what_it_transferred_and_the_queue_counts_match(
+    client: Client, world: World
+) -> None:
+    from motcua.dossiers.selectors import QueueFilters, official_queue, queue_counters
+    from motcua.dossiers.services import Applicant, dossier_register_at_desk
+
+    first = _apply_online(Client(), world)
+    second = dossier_register_at_desk(
+        procedure=world.procedure, agency=world.agency, officer=world.reception, applicant=Applicant("Bình")
+    )
+    _login(client, world.reception)
+    client.post(f"/mot-cua/ho-so/{first.code}/thao-tac/accept/")
+    client.post(f"/mot-cua/ho-so/{first.code}/thao-tac/forward/")
+    first.refresh_from_db()
+    first.processing_agency = world.other_agency  # as a liên thông transfer leaves it
+    first.save(update_fields=["processing_agency"])
+
+    page = client.get("/mot-cua/").content.decode()
+    counters = queue_counters(user=world.reception, now=clock.now())
+    queue = list(official_queue(user=world.reception, filters=QueueFilters(), now=clock.now()))
+
+    assert [d.code for d in queue] == [second.code]
+    assert counters["total"] == 1
+    assert counters["status_2"] == 1
+    assert "Chuyển cơ quan khác xử lý, Bộ phận Một cửa theo dõi" in page
+    assert str(first.code) in page

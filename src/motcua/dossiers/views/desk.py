@@ -47,10 +47,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
         mine_only=get.get("mine") == "1",
     )
     queue = selectors.official_queue(user=user, filters=filters, now=now)
-    page = Paginator(queue, 25).get_page(get.get("page"))
+    counters = selectors.queue_counters(user=user, now=now)
+    paginator = Paginator(queue, 25)
+    if filters.is_empty:
+        paginator.count = counters["total"]  # already counted with the counters: spare a second scan
+    page = paginator.get_page(get.get("page"))
     context = {
         "page": page,
-        "counters": selectors.queue_counters(user=user, now=now),
+        "counters": counters,
+        "watched": selectors.watched_elsewhere(user=user)[:20],
         "statuses": [(s.value, label) for s, label in STATUS_LABELS.items() if s != Status.DRAFT],
         "channels": Channel.choices,
         "filters": filters,
