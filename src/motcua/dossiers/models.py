@@ -130,6 +130,8 @@ class Dossier(models.Model):
     fee_amount = models.DecimalField(_("fees (VND)"), max_digits=14, decimal_places=0, default=0)
     fees_paid_at = models.DateTimeField(_("fees paid at"), null=True, blank=True)
     is_immediate = models.BooleanField(_("immediate result"), default=False)
+    # Set by a liên thông transfer: the receiving desk then watches a dossier another agency processes.
+    is_transferred = models.BooleanField(_("transferred to another agency"), default=False)
     rating = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
     rating_comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=clock.now)
@@ -148,6 +150,11 @@ class Dossier(models.Model):
                 include=["status"],
                 condition=Q(status__in=[1, 2, 4, 5, 6]),
                 name="dossier_open_queue_idx",
+            ),
+            models.Index(
+                fields=["receiving_agency", "due_at"],
+                condition=Q(is_transferred=True),
+                name="dossier_transferred_idx",
             ),
         ]
         constraints = [

@@ -263,6 +263,7 @@ def transfer(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime)
     for task in open_tasks:
         _close(task, actor, now, note=f"Chuyển liên thông tới {target.name}")
     dossier.processing_agency = target
+    dossier.is_transferred = True
     tasks = _tasks_from_process(dossier, now)
     work = [t for t in tasks if t.role != "reception_officer"]
     if not work:

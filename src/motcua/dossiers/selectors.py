@@ -89,12 +89,12 @@ def official_queue(*, user: User, filters: QueueFilters, now: dt.datetime) -> Qu
 
 def watched_elsewhere(*, user: User) -> QuerySet[Dossier]:
     """Dossiers received by the official's desk and transferred to another agency, still open or awaiting
-    return: the receiving desk keeps watching them (Decree 61/2018 Art. 19, liên thông between levels)."""
+    return: the receiving desk keeps watching them (Decree 61/2018 Art. 19, liên thông between levels).
+    The flag keeps this on its own small partial index (``dossier_transferred_idx``)."""
     agencies = official_agency_ids(user)
+    watched = [*OPEN_STATUSES, Status.PROCESSED.value]
     return (
-        Dossier.objects.filter(
-            receiving_agency_id__in=agencies, status__in=[*OPEN_STATUSES, Status.PROCESSED]
-        )
+        Dossier.objects.filter(receiving_agency_id__in=agencies, is_transferred=True, status__in=watched)
         .exclude(processing_agency_id__in=agencies)
         .select_related("procedure", "processing_agency")
         .order_by("due_at", "pk")

@@ -200,7 +200,8 @@ def test_the_desk_watches_what_it_transferred_and_the_queue_counts_match(
     client.post(f"/mot-cua/ho-so/{first.code}/thao-tac/forward/")
     first.refresh_from_db()
     first.processing_agency = world.other_agency  # as a liên thông transfer leaves it
-    first.save(update_fields=["processing_agency"])
+    first.is_transferred = True
+    first.save(update_fields=["processing_agency", "is_transferred"])
 
     page = client.get("/mot-cua/").content.decode()
     counters = queue_counters(user=world.reception, now=clock.now())
