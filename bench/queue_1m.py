@@ -129,7 +129,7 @@ INSERT INTO dossiers_dossier (
   applicant_email, applicant_address, submitted_by_name, created_at, submitted_at, received_at,
   received_by_id, due_at, original_due_at, finished_at, returned_at, outcome, current_task_id,
   current_handler_id, paused_from_status, supplement_rounds, apologies, withdrawal_requested_at,
-  fee_amount, fees_paid_at, is_immediate, rating, rating_comment, updated_at)
+  fee_amount, fees_paid_at, is_immediate, is_transferred, rating, rating_comment, updated_at)
 SELECT
   f.ident || '-' || to_char({_local("t.submitted_at")}, 'YYMMDD') || '-' || lpad(g.n::text, 7, '0'),
   s.status, s.channel, %(procedure)s, %(version)s, a.agency, a.agency,
@@ -157,6 +157,7 @@ SELECT
   f.supplement_rounds, 0, f.withdrawal_requested_at,
   CASE WHEN {_u(16)} < 0.3 THEN 8000 ELSE 0 END,
   CASE WHEN {_u(16)} < 0.3 AND t.received_at IS NOT NULL THEN t.received_at END,
+  false,
   false,
   CASE WHEN s.status = 10 AND {_u(17)} < 0.1 THEN 1 + floor({_u(18)} * 5)::int END,
   '',
