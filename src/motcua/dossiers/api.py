@@ -34,7 +34,7 @@ from motcua.dossiers.schemas import (
     TrackingEventOut,
     TrackingOut,
 )
-from motcua.dossiers.workflow import STATUS_LABELS, Action, Status, available_actions
+from motcua.dossiers.workflow import STATUS_LABELS, Action, Status
 
 tracking_router = Router(tags=["tracking"])
 router = Router(tags=["dossiers"], auth=API_AUTH)
@@ -107,7 +107,7 @@ def _out(dossier: Dossier, user: User, context: RoleContext | None = None) -> Do
         finished_at=dossier.finished_at,
         outcome=dossier.outcome,
         current_step=dossier.current_task.name if dossier.current_task else None,
-        allowed_actions=[a.value for a in available_actions(Status(dossier.status), roles)],
+        allowed_actions=[a.value for a in selectors.offered_actions(dossier=dossier, roles=roles)],
         tasks=[TaskOut.from_orm(t) for t in dossier.tasks.all()],
     )
 

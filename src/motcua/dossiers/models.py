@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role
 from motcua.core import clock
-from motcua.dossiers.workflow import STATUS_LABELS, Status
+from motcua.dossiers.workflow import ACTION_LABELS, EVENT_LABELS, STATUS_LABELS, Action, Status
 
 
 class Channel(models.IntegerChoices):
@@ -279,6 +279,12 @@ class DossierEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Dossier history is append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        if self.action in Action._value2member_map_:
+            return ACTION_LABELS[Action(self.action)]
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class DossierConsultation(models.Model):

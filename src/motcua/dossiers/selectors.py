@@ -11,7 +11,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers.access import dossiers_visible_to, official_agency_ids
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.workflow import FINISHED, Status
+from motcua.dossiers.workflow import FINISHED, Action, Status, available_actions
 from motcua.worktime.deadline import add_duration
 from motcua.worktime.selectors import work_calendar
 
@@ -175,3 +175,16 @@ def register_rows(*, agency: Agency, start: dt.date, end: dt.date) -> QuerySet[D
         .select_related("procedure")
         .order_by("received_at", "pk")
     )
+
+
+def offered_actions(*, dossier: Dossier, roles: set[str]) -> list[Action]:
+    """The actions to show: what the table allows these roles, less what the dossier's own state rules out
+    (confirming a withdrawal nobody asked for, asking twice, a second apology)."""
+    hidden: set[Action] = set()
+    if dossier.withdrawal_requested_at is None:
+        hidden.add(Action.CONFIRM_WITHDRAWAL)
+    else:
+        hidden.add(Action.REQUEST_WITHDRAWAL)
+    if dossier.apologies:
+        hidden.add(Action.APOLOGIZE)
+    return [a for a in available_actions(Status(dossier.status), roles) if a not in hidden]

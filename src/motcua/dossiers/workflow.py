@@ -91,6 +91,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TRANSFER: "Chuyển liên thông",
 }
 
+#: History rows that are not workflow actions: the draft's creation and a paper dossier's reception.
+EVENT_LABELS: dict[str, str] = {"create": "Tạo hồ sơ", "register": "Tiếp nhận hồ sơ giấy"}
+
 APPLICANT = "applicant"  # the citizen who submitted the dossier
 RECEPTION = "reception_officer"
 SPECIALIST = "specialist"

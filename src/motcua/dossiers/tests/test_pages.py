@@ -104,6 +104,8 @@ def test_the_desk_accepts_forwards_and_prints_the_receipt(client: Client, world:
     assert str(dossier.code) in queue
     assert "Tiếp nhận" in page
     assert "Từ chối" in page
+    assert "Xác nhận rút hồ sơ" not in page  # nobody asked to withdraw it
+    assert "Nộp hồ sơ · " in page  # the history speaks Vietnamese
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
     assert receipt["Content-Type"] == "application/pdf"

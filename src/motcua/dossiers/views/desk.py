@@ -20,7 +20,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import documents, exports, printing, selectors, services
 from motcua.dossiers.access import access_dossier_by_code, actor_roles, official_agency_ids
 from motcua.dossiers.models import Channel
-from motcua.dossiers.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status, available_actions
+from motcua.dossiers.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 
 
 def _user(request: HttpRequest) -> User:
@@ -122,7 +122,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ")
     roles = actor_roles(dossier=dossier, user=user)
-    actions = [(a.value, ACTION_LABELS[a]) for a in available_actions(Status(dossier.status), roles)]
+    actions = [(a.value, ACTION_LABELS[a]) for a in selectors.offered_actions(dossier=dossier, roles=roles)]
     task = dossier.current_task
     assignees = (
         User.objects.filter(
