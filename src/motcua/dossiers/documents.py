@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.urls import reverse
 
@@ -64,6 +65,16 @@ def render_receipt_pdf(dossier: Dossier, *, base_url: str) -> bytes:
     return printing.render_pdf(receipt(dossier, base_url=base_url), form_set=form_set)
 
 
+def _letter_heading(dossier: Dossier, agency: Agency) -> dict[str, Any]:
+    """What every form about one dossier opens with: its code, the issuing agency, applicant, procedure."""
+    return {
+        "code": dossier.code or "",
+        "header": _header(agency),
+        "applicant": _applicant(dossier),
+        "procedure": dossier.procedure_version.name,
+    }
+
+
 def _last_note(dossier: Dossier, action: str) -> tuple[str, dt.datetime, str]:
     """The reasons, time and officer of the latest ``action`` on the dossier (for Forms 02-05)."""
     event = dossier.events.filter(action=action).select_related("actor").order_by("-at", "-pk").first()
@@ -80,10 +91,7 @@ def _reasons(note: str) -> list[str]:
 def supplement(dossier: Dossier) -> printing.SupplementForm:
     note, at, officer = _last_note(dossier, Action.REQUEST_SUPPLEMENT)
     return printing.SupplementForm(
-        code=dossier.code or "",
-        header=_header(dossier.receiving_agency),
-        applicant=_applicant(dossier),
-        procedure=dossier.procedure_version.name,
+        **_letter_heading(dossier, dossier.receiving_agency),
         reasons=_reasons(note),
         items=_reasons(note),
         round_number=dossier.supplement_rounds,
@@ -96,10 +104,7 @@ def supplement(dossier: Dossier) -> printing.SupplementForm:
 def refusal(dossier: Dossier) -> printing.RefusalForm:
     note, at, officer = _last_note(dossier, Action.REFUSE)
     return printing.RefusalForm(
-        code=dossier.code or "",
-        header=_header(dossier.receiving_agency),
-        applicant=_applicant(dossier),
-        procedure=dossier.procedure_version.name,
+        **_letter_heading(dossier, dossier.receiving_agency),
         reasons=_reasons(note),
         officer=officer,
         issued_at=at,
@@ -109,10 +114,7 @@ def refusal(dossier: Dossier) -> printing.RefusalForm:
 def apology(dossier: Dossier) -> printing.ApologyForm:
     note, at, officer = _last_note(dossier, Action.APOLOGIZE)
     return printing.ApologyForm(
-        code=dossier.code or "",
-        header=_header(dossier.processing_agency),
-        applicant=_applicant(dossier),
-        procedure=dossier.procedure_version.name,
+        **_letter_heading(dossier, dossier.processing_agency),
         received_at=dossier.received_at or at,
         reason=note,
         old_appointment_at=dossier.original_due_at or at,
@@ -125,10 +127,7 @@ def apology(dossier: Dossier) -> printing.ApologyForm:
 def stop(dossier: Dossier) -> printing.StopForm:
     note, at, officer = _last_note(dossier, Action.STOP)
     return printing.StopForm(
-        code=dossier.code or "",
-        header=_header(dossier.processing_agency),
-        applicant=_applicant(dossier),
-        procedure=dossier.procedure_version.name,
+        **_letter_heading(dossier, dossier.processing_agency),
         received_at=dossier.received_at or at,
         reason=note,
         signer=officer,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 
 import pytest
 from django.test import Client
@@ -214,3 +215,29 @@ def test_the_desk_watches_what_it_transferred_and_the_queue_counts_match(
     assert counters["status_2"] == 1
     assert "Chuyển cơ quan khác xử lý, Bộ phận Một cửa theo dõi" in page
     assert str(first.code) in page
+
+
+def test_the_apology_and_stop_letters_print_with_their_reasons(client: Client, world: World) -> None:
+    from pypdf import PdfReader
+
+    from motcua.dossiers.tests.conftest import MONDAY
+
+    with clock.frozen(MONDAY):
+        dossier = _apply_online(Client(), world)
+        _login(client, world.reception)
+        client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/accept/")
+        leader = _login(Client(), world.leader)
+        leader.post(
+            f"/mot-cua/ho-so/{dossier.code}/thao-tac/apologize/",
+            {"note": "Chờ xác minh nơi cư trú", "new_due_at": "2026-03-10T17:30"},
+        )
+        leader.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/stop/", {"note": "Người nộp không bổ sung"})
+        apology = leader.get(f"/mot-cua/ho-so/{dossier.code}/phieu/04.pdf")
+        stop = leader.get(f"/mot-cua/ho-so/{dossier.code}/phieu/dung.pdf")
+
+    def text(response: object) -> str:
+        return " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)  # type: ignore[attr-defined]
+
+    assert "Chờ xác minh nơi cư trú" in text(apology)
+    assert "10/03/2026" in text(apology)
+    assert "Người nộp không bổ sung" in text(stop)
