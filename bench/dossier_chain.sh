@@ -35,71 +35,17 @@ MOTCUA=$ROOT/.venv/bin/motcua
 BENCH=$ROOT/bench/dossier_chain.py
 STEP_TIMEOUT=600 # seconds, any one step
 
-log() { printf '== %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-psql_() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -v ON_ERROR_STOP=1 -qAt "$@"; }
-
-case $PGHOST_ in 127.0.0.1 | localhost | ::1 | /*) ;; *) die "PGHOST=$PGHOST_: this benchmark targets loopback only" ;; esac
+source "$ROOT/bench/lib.sh"
+require_loopback_pg
 [[ -x $PY ]] || die "no .venv: run 'make env' first"
 [[ -x $ROOT/.venv/bin/gunicorn ]] || die "gunicorn is missing from .venv (bench/run.sh installs it)"
 command -v pgbench >/dev/null || die "pgbench is missing: apt-get install -y postgresql-contrib (or postgresql-client)"
-mkdir -p "$ROOT/bench/tmp"
-exec 9>"$ROOT/bench/tmp/.lock" # the same lock as bench/run.sh: the two benchmarks never overlap
-flock -n 9 || die "another bench run holds bench/tmp/.lock"
-WORK=$(mktemp -d "$ROOT/bench/tmp/dossiers-XXXXXX")
-SERVER_PID=""
-DBS_CREATED=()
+bench_lock 0
+bench_workdir dossiers
 
-stop_server() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
+for db in "$PGDB" "$PGBENCH_DB"; do pg_fresh_db "$db"; done
 
-drop_dbs() {
-  local db
-  for db in "${DBS_CREATED[@]}"; do
-    psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
-  done
-  DBS_CREATED=()
-}
-
-cleanup() {
-  local rc=$?
-  stop_server
-  drop_dbs
-  if [[ $rc != 0 ]]; then
-    for f in "$WORK"/*.log; do [[ -f $f ]] && { echo "--- tail of $f" >&2; tail -n 30 "$f" >&2; }; done
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-pg_isready -h "$PGHOST_" -p "$PGPORT_" -q || die "PostgreSQL is not answering at $PGHOST_:$PGPORT_"
-for db in "$PGDB" "$PGBENCH_DB"; do
-  psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
-  DBS_CREATED+=("$db")
-  psql_ -d postgres -c "CREATE DATABASE $db"
-done
-
-SECRET=$("$PY" -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(50)))')
-now() { echo "$EPOCHREALTIME"; }
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
-wait_for_quiet() { # prints the seconds waited
-  local start=$SECONDS
-  while (( SECONDS - start < QUIET_WAIT )) && ! awk -v l="$(loadavg)" -v m="$MAX_LOAD" 'BEGIN { exit !(l <= m) }'; do
-    sleep 5
-  done
-  echo $(( SECONDS - start ))
-}
-since() { "$PY" -c "import sys; print(round($(now) - $1, 2))"; }
+SECRET=$(random_secret)
 # Another engineer may edit src/ during a run: fingerprint the code the server loads, and again at the end.
 src_hash() { find "$ROOT/src" -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16; }
 
@@ -131,14 +77,9 @@ BENCH_TOKEN_LEADER=$(token lanhdao.dongkinh leader)
 
 SRC_AT_START=$(src_hash)
 GIT_AT_START=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 log "gunicorn, 2 workers, 127.0.0.1:$port"
-"$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application \
-  --bind "127.0.0.1:$port" --workers 2 --timeout 60 --graceful-timeout 5 \
-  --log-level warning --error-logfile "$WORK/gunicorn.log" &
-SERVER_PID=$!
-"$PY" "$ROOT/bench/catalog_search.py" wait "http://127.0.0.1:$port/api/v1/procedures?page_size=1" --timeout 30 \
-  || die "gunicorn did not start"
+start_gunicorn "$port" "$WORK/gunicorn.log"
 
 log "waiting up to ${QUIET_WAIT} s for the 1-minute load average ($(loadavg)) to reach ${MAX_LOAD}"
 waited=$(wait_for_quiet)

@@ -38,71 +38,18 @@ BENCH=$ROOT/bench/queue_1m.py
 NPROC=$(nproc)
 STEP_TIMEOUT=900 # seconds, any one step
 
-log() { printf '== %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-psql_() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -v ON_ERROR_STOP=1 -qAt "$@"; }
-
-case $PGHOST_ in 127.0.0.1 | localhost | ::1 | /*) ;; *) die "PGHOST=$PGHOST_: this benchmark targets loopback only" ;; esac
+source "$ROOT/bench/lib.sh"
+require_loopback_pg
 [[ -x $PY ]] || die "no .venv: run 'make env' first"
 [[ -x $ROOT/.venv/bin/gunicorn ]] || die "gunicorn is missing from .venv (bench/run.sh installs it)"
-mkdir -p "$ROOT/bench/tmp"
-exec 9>"$ROOT/bench/tmp/.lock" # the same lock as bench/run.sh: benchmarks never overlap
 lock_start=$SECONDS
-log "waiting up to ${LOCK_WAIT} s for bench/tmp/.lock"
-flock -w "$LOCK_WAIT" 9 || die "bench/tmp/.lock still held after ${LOCK_WAIT} s: another benchmark is running"
+bench_lock "$LOCK_WAIT"
 LOCK_WAITED=$((SECONDS - lock_start))
-WORK=$(mktemp -d "$ROOT/bench/tmp/queue-XXXXXX")
-SERVER_PID=""
-PG_CREATED=0
+bench_workdir queue
 
-stop_server() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
+pg_fresh_db "$PGDB"
 
-drop_pg() {
-  if [[ $PG_CREATED == 1 ]]; then
-    psql_ -d postgres -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" || true
-    PG_CREATED=0
-  fi
-}
-
-cleanup() {
-  local rc=$?
-  stop_server
-  drop_pg
-  if [[ $rc != 0 ]]; then
-    for f in "$WORK"/*.log; do [[ -f $f ]] && { echo "--- tail of $f" >&2; tail -n 30 "$f" >&2; }; done
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-now() { echo "$EPOCHREALTIME"; }
-since() { "$PY" -c "print(round($(now) - $1, 2))"; }
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
-wait_for_quiet() { # prints the seconds waited; "under MAX_LOAD", bounded by QUIET_WAIT
-  local start=$SECONDS
-  while (( SECONDS - start < QUIET_WAIT )) && ! awk -v l="$(loadavg)" -v m="$MAX_LOAD" 'BEGIN { exit !(l < m) }'; do
-    sleep 5
-  done
-  echo $(( SECONDS - start ))
-}
-
-pg_isready -h "$PGHOST_" -p "$PGPORT_" -q || die "PostgreSQL is not answering at $PGHOST_:$PGPORT_"
-psql_ -d postgres -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)"
-PG_CREATED=1
-psql_ -d postgres -c "CREATE DATABASE $PGDB"
-
-SECRET=$("$PY" -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(50)))')
+SECRET=$(random_secret)
 mkdir -p "$WORK/media" "$WORK/static"
 export MEDIA_ROOT="$WORK/media" STATIC_ROOT="$WORK/static" SECRET_KEY="$SECRET" DEBUG=false \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL=false LOG_LEVEL=WARNING MOTCUA_ENV=production \
@@ -124,19 +71,14 @@ export BENCH_TOKEN # read by queue_1m.py run / explain
 BENCH_TOKEN=$(run "$MOTCUA" create_api_token "$USER_DESK" "bench queue-1m" | tail -n 1)
 [[ $BENCH_TOKEN == mc_* ]] || die "create_api_token printed no token"
 
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 log "gunicorn, 2 workers, 127.0.0.1:$port"
-"$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application \
-  --bind "127.0.0.1:$port" --workers 2 --timeout 60 --graceful-timeout 5 \
-  --log-level warning --error-logfile "$WORK/gunicorn.log" &
-SERVER_PID=$!
-"$PY" "$ROOT/bench/catalog_search.py" wait "http://127.0.0.1:$port/api/v1/procedures?page_size=1" --timeout 30 \
-  || die "gunicorn did not start"
+start_gunicorn "$port" "$WORK/gunicorn.log"
 
 log "waiting up to ${QUIET_WAIT} s for the 1-minute load average ($(loadavg)) to fall under ${MAX_LOAD}"
 waited=$(wait_for_quiet)
 load_start=$(loadavg)
-awk -v l="$load_start" -v m="$MAX_LOAD" 'BEGIN { exit !(l >= m) }' \
+awk -v l="$load_start" -v m="$MAX_LOAD" 'BEGIN { exit !(l > m) }' \
   && log "WARNING: the machine is busy (load $load_start on $NPROC CPUs): figures will be low"
 log "HTTP load: ${DURATION} s per endpoint and concurrency $CONCURRENCY, ${WARMUP} s warm-up"
 run "$PY" "$BENCH" run --port "$port" --duration "$DURATION" --warmup "$WARMUP" \
@@ -162,7 +104,7 @@ json.dump({
     "concurrency": "$CONCURRENCY",
 }, open(sys.argv[1], "w"), indent=2)
 EOF
-drop_pg
+drop_dbs
 out_dir=$ROOT/bench/results
 [[ $REPORT == 1 ]] || out_dir=$WORK
 "$PY" "$BENCH" report --gen "$WORK/gen.json" --run "$WORK/run.json" --explain "$WORK/explain.json" \

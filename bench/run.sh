@@ -29,48 +29,11 @@ MOTCUA=$ROOT/.venv/bin/motcua
 BENCH=$ROOT/bench/catalog_search.py
 STEP_TIMEOUT=600 # seconds, any one step
 
-log() { printf '== %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-psql_() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -v ON_ERROR_STOP=1 -qAt "$@"; }
-
+source "$ROOT/bench/lib.sh"
 [[ -x $PY ]] || die "no .venv: run 'make env' first"
-mkdir -p "$ROOT/bench/tmp"
-exec 9>"$ROOT/bench/tmp/.lock"
-flock -n 9 || die "another bench run holds bench/tmp/.lock"
-WORK=$(mktemp -d "$ROOT/bench/tmp/run-XXXXXX")
-SERVER_PID=""
-PG_CREATED=0
-
-stop_server() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
-
-drop_pg() {
-  if [[ $PG_CREATED == 1 ]]; then
-    psql_ -d postgres -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" || true
-    PG_CREATED=0
-  fi
-}
-
-cleanup() {
-  local rc=$?
-  stop_server
-  drop_pg
-  if [[ $rc != 0 ]]; then
-    for f in "$WORK"/*.log; do [[ -f $f ]] && { echo "--- tail of $f" >&2; tail -n 30 "$f" >&2; }; done
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+require_loopback_pg
+bench_lock 0
+bench_workdir run
 
 # gunicorn is the production server (a pyproject dependency); if .venv lacks it, install it there.
 if [[ ! -x $ROOT/.venv/bin/gunicorn ]]; then
@@ -85,17 +48,7 @@ if [[ ! -x $ROOT/.venv/bin/gunicorn ]]; then
   fi
 fi
 
-SECRET=$("$PY" -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(50)))')
-now() { echo "$EPOCHREALTIME"; }
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
-wait_for_quiet() { # prints the seconds waited
-  local start=$SECONDS
-  while (( SECONDS - start < QUIET_WAIT )) && ! awk -v l="$(loadavg)" -v m="$MAX_LOAD" 'BEGIN { exit !(l <= m) }'; do
-    sleep 5
-  done
-  echo $(( SECONDS - start ))
-}
-since() { "$PY" -c "import sys; print(round($(now) - $1, 2))"; }
+SECRET=$(random_secret)
 
 BACKEND_FILES=()
 for backend in $BACKENDS; do
@@ -112,10 +65,7 @@ for backend in $BACKENDS; do
       log "SQLite: NOTE production settings refuse SQLite, so this run uses MOTCUA_ENV=development with DEBUG=false"
       ;;
     postgres)
-      pg_isready -h "$PGHOST_" -p "$PGPORT_" -q || die "PostgreSQL is not answering at $PGHOST_:$PGPORT_"
-      psql_ -d postgres -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)"
-      psql_ -d postgres -c "CREATE DATABASE $PGDB"
-      PG_CREATED=1
+      pg_fresh_db "$PGDB"
       envv=("${common[@]}" MOTCUA_ENV=production DATABASE_URL="postgres://$PGUSER_@$PGHOST_:$PGPORT_/$PGDB")
       label="PostgreSQL $(psql_ -d postgres -c 'SHOW server_version' | cut -d' ' -f1)"
       settings="MOTCUA_ENV=production DEBUG=false SECURE_SSL=false"
@@ -146,14 +96,9 @@ for backend in $BACKENDS; do
   log "$label: SQL queries per request and procedure count (in-process, Django test client)"
   run "$PY" "$BENCH" queries --out "$dir/sql.json"
 
-  port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   log "$label: gunicorn, 2 workers, 127.0.0.1:$port"
-  env "${envv[@]}" "$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application \
-    --bind "127.0.0.1:$port" --workers 2 --timeout 60 --graceful-timeout 5 \
-    --log-level warning --error-logfile "$WORK/gunicorn-$backend.log" &
-  SERVER_PID=$!
-  "$PY" "$BENCH" wait "http://127.0.0.1:$port/api/v1/procedures?page_size=1" --timeout 30 \
-    || die "gunicorn did not start"
+  start_gunicorn "$port" "$WORK/gunicorn-$backend.log" "${envv[@]}"
 
   log "$label: waiting up to ${QUIET_WAIT} s for the 1-minute load average ($(loadavg)) to reach ${MAX_LOAD}"
   waited=$(wait_for_quiet)
@@ -165,7 +110,7 @@ for backend in $BACKENDS; do
     --concurrency "$CONCURRENCY" --per-query-requests "$PER_QUERY" --master-pid "$SERVER_PID" \
     --out "$dir/run.json"
   stop_server
-  if [[ $backend == postgres ]]; then drop_pg; fi
+  if [[ $backend == postgres ]]; then drop_dbs; fi
 
   "$PY" "$BENCH" backend --backend "$backend" --label "$label" --backend-version "$version" \
     --settings "$settings" --waited-for-quiet "$waited" --load-at-start "$load_start" \
