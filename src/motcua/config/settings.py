@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.worktime",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.notifications",
     "motcua.demo",
 ]

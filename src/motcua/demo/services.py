@@ -31,6 +31,7 @@ from motcua.catalog.sources import (
     read_procedure_list_xlsx,
 )
 from motcua.demo import catalog as plan
+from motcua.demo import documents as demo_documents
 from motcua.demo import dossiers as demo_dossiers
 
 CATALOGUE_FOLDER = "tthc-dvcqg"
@@ -47,6 +48,8 @@ class DemoReport:
     templates: int = 0
     accounts: list[tuple[str, str]] = field(default_factory=list)
     dossiers: int = 0
+    certificates: int = 0
+    documents: int = 0
 
 
 def load_demo(
@@ -72,6 +75,10 @@ def load_demo(
     report.accounts = _accounts()
     progress("Hồ sơ mẫu tại phường Đông Kinh")
     report.dossiers = demo_dossiers.create_if_empty()
+    progress("Văn thư: ký hiệu cơ quan, chứng thư số thử nghiệm, văn bản mẫu")
+    signing = [_demo_agency(key) for key in ("UBND", "STP", "phuong_dong_kinh")]
+    report.certificates = demo_documents.load_document_office(signing_agencies=signing)
+    report.documents = demo_documents.create_examples_if_empty(sender=signing[1], receiver=signing[2])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner after a bulk load
             cursor.execute("ANALYZE")

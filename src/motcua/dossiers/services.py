@@ -23,10 +23,10 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import DomainError, PermissionDeniedError
 from motcua.core.periods import valid_on
+from motcua.core.uploads import check_upload
 from motcua.dossiers import codes, deadlines, processing
 from motcua.dossiers.access import actor_roles
 from motcua.dossiers.checklist import missing_components
-from motcua.dossiers.files import check_upload
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,

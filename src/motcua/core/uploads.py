@@ -1,4 +1,7 @@
-"""Checking uploaded files: type by content (not by name), size, and a digest for integrity."""
+"""Checking uploaded files: type by content (not by name), size, and a digest for integrity.
+
+Shared by dossier attachments and the document office's drafts and scans.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,195 @@
+"""Sending documents between agencies and the exchange status each recipient reports back.
+
+Inside MotCua a dispatched document is registered in the recipient's incoming register in the same
+transaction and the sender sees it acknowledged (status 03 of Decision 28/2018/QĐ-TTg); later handling at
+the recipient moves the sender's status on (04 assigned, 05 in progress, 06 completed, 02 refused).
+Outside MotCua the document leaves as an edXML package (QCVN 102:2016). Confidential documents never
+leave electronically (Decree 30 Art. 18; the state-secrets law): only paper delivery is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from motcua.accounts.models import User
+from motcua.agencies.models import Agency
+from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.documents import arrivals, edxml, symbols
+from motcua.documents.edxml import ExchangeStatus
+from motcua.documents.models import (
+    Delivery,
+    IncomingDocument,
+    IssuerProfile,
+    OutgoingDocument,
+    OutgoingRecipient,
+)
+
+#: The largest edXML package accepted for import (the signed PDF and attachments, base64-encoded).
+MAX_PACKAGE_BYTES = 50 * 1024 * 1024
+
+
+class ConfidentialExchangeError(DomainError):
+    code = "confidential_not_electronic"
+    status = 409
+
+
+def _signed_pdf(document: OutgoingDocument) -> bytes:
+    with document.signed_file.open("rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def dispatch(*, document: OutgoingDocument, actor: User) -> None:
+    """Deliver an issued document to each recipient (inside the dispatching transaction)."""
+    recipients = list(document.recipients.select_related("agency"))
+    if not recipients:
+        raise DomainError("Văn bản chưa có nơi nhận.", fields={"recipients": ["required"]})
+    electronic = [r for r in recipients if r.delivery != Delivery.PAPER]
+    if document.is_confidential and electronic:
+        raise ConfidentialExchangeError(
+            "Văn bản mật không được gửi qua mạng: chỉ được gửi bản giấy theo quy định bảo vệ bí mật nhà nước."
+        )
+    today = clock.today()
+    pdf = _signed_pdf(document) if electronic else b""
+    now = clock.now()
+    for recipient in recipients:
+        if recipient.delivery == Delivery.INTERNAL:
+            assert recipient.agency is not None
+            if not recipient.agency.is_valid_on(today):
+                raise DomainError(f"Cơ quan nhận “{recipient.agency.name}” không còn hoạt động.")
+            recipient.incoming = arrivals.register(
+                agency=recipient.agency,
+                arrival=arrival_of(document),
+                delivery=Delivery.INTERNAL,
+                sender_agency=document.agency,
+                source=document,
+                pdf=pdf,
+                file_name=f"{document.agency.identifier}-{document.year}-{document.number}.pdf",
+            )
+            recipient.exchange_status = ExchangeStatus.REGISTERED
+            recipient.status_at = now
+            recipient.save(update_fields=["incoming", "exchange_status", "status_at"])
+
+
+def arrival_of(document: OutgoingDocument) -> arrivals.Arrival:
+    assert document.issued_at is not None
+    return arrivals.Arrival(
+        sender_name=document.agency.name,
+        sender_organ_id=document.agency.identifier[:13],
+        number_symbol=document.number_symbol,
+        issued_on=document.issued_at.astimezone(clock.local_zone()).date(),
+        type_name=document.document_type.name,
+        subject=document.subject,
+        urgency=document.urgency,
+        confidentiality=document.confidentiality,
+        signer_name=document.signer.get_full_name(),
+        page_count=document.page_count,
+    )
+
+
+def report_status(*, incoming: IncomingDocument, status: str) -> None:
+    """The recipient's handling, reported back to the sender's recipient row."""
+    OutgoingRecipient.objects.filter(incoming=incoming).update(exchange_status=status, status_at=clock.now())
+
+
+# -- edXML packages ------------------------------------------------------------------------------------------
+
+
+_ORGAN_ID = re.compile(r"^[0-9A-Z][0-9A-Z.]{4,12}$")
+
+
+def split_external(line: str) -> tuple[str, str]:
+    """``"000.00.00.G22 Bộ Nội vụ"`` → (identifier, name); a line without an identifier keeps it empty."""
+    head, _, rest = line.strip().partition(" ")
+    if _ORGAN_ID.match(head) and rest.strip():
+        return head, rest.strip()
+    return "", line.strip()
+
+
+def _organ(agency: Agency) -> edxml.Organ:
+    return edxml.Organ(organ_id=agency.identifier[:13], organ_name=agency.name[:200])
+
+
+def package_for(*, document: OutgoingDocument, recipient: OutgoingRecipient | None = None) -> bytes:
+    """The edXML package of an issued document, for one recipient or all its electronic ones."""
+    if document.is_confidential:
+        raise ConfidentialExchangeError("Văn bản mật không được đóng gói để gửi qua mạng.")
+    if document.number is None or document.issued_at is None:
+        raise DomainError("Chỉ đóng gói được văn bản đã phát hành.")
+    targets = (
+        [recipient]
+        if recipient is not None
+        else [r for r in document.recipients.select_related("agency") if r.delivery != Delivery.PAPER]
+    )
+    unnamed = [r.organ_name for r in targets if not r.organ_id]
+    if unnamed or not targets:
+        raise DomainError(
+            "Nơi nhận ngoài hệ thống cần có mã định danh cơ quan để gửi gói edXML: " + ", ".join(unnamed),
+            fields={"recipients": unnamed},
+        )
+    profile = IssuerProfile.objects.filter(agency=document.agency).first()
+    package = edxml.EdxmlDocument(
+        from_organ=_organ(document.agency),
+        to_organs=tuple(edxml.Organ(organ_id=r.organ_id, organ_name=r.organ_name[:200]) for r in targets),
+        code_number=symbols.format_number(document.number),
+        code_notation=document.number_symbol.split("/", 1)[-1][:30],
+        place=profile.place if profile else document.agency.name,
+        promulgation_date=document.issued_at.astimezone(clock.local_zone()).date(),
+        type_code=document.document_type.abbreviation,
+        type_name=document.document_type.name[:100],
+        subject=document.subject[:500],
+        signer_position=document.signer_title[:100],
+        signer_full_name=document.signer.get_full_name()[:50],
+        urgency=cast(edxml.Urgency, document.urgency),
+        document_id=f"{document.agency.identifier},{document.issued_at:%Y/%m/%d},{document.number_symbol}",
+        due_date=document.due_on,
+        page_amount=document.page_count,
+        promulgation_amount=None,
+        to_places=tuple(r.organ_name for r in document.recipients.all()),
+        attachments=(
+            edxml.Attachment(
+                name=f"{document.number_symbol.replace('/', '_')}.pdf",
+                content_type="application/pdf",
+                data=_signed_pdf(document),
+                description=document.subject[:200],
+            ),
+        ),
+    )
+    return edxml.build_package(package)
+
+
+def import_package(*, agency: Agency, actor: User, data: bytes) -> IncomingDocument:
+    """Register an edXML package received from outside MotCua (inside the caller's transaction)."""
+    try:
+        package = edxml.parse_package(data, max_bytes=MAX_PACKAGE_BYTES)
+    except edxml.EdxmlError as error:
+        raise DomainError(f"Gói edXML không hợp lệ: {error}", fields={"file": [str(error)]}) from error
+    if package.to_organs and agency.identifier[:13] not in {o.organ_id for o in package.to_organs}:
+        raise DomainError("Gói edXML không gửi cho cơ quan này.", fields={"file": ["wrong recipient"]})
+    pdf = next((a for a in package.attachments if a.content_type == "application/pdf"), None)
+    number_symbol = (
+        f"{package.code_number}/{package.code_notation}" if package.code_number else package.code_notation
+    )
+    arrival = arrivals.Arrival(
+        sender_name=package.from_organ.organ_name,
+        sender_organ_id=package.from_organ.organ_id,
+        number_symbol=number_symbol,
+        issued_on=package.promulgation_date,
+        type_name=package.type_name,
+        subject=package.subject,
+        urgency=package.urgency,
+        signer_name=package.signer_full_name,
+        page_count=package.page_amount,
+    )
+    sender = Agency.objects.filter(identifier=package.from_organ.organ_id).first()
+    return arrivals.register(
+        agency=agency,
+        arrival=arrival,
+        delivery=Delivery.EDXML,
+        actor=actor,
+        sender_agency=sender,
+        pdf=pdf.data if pdf is not None else None,
+        file_name=pdf.name if pdf is not None else "",
+    )
