@@ -46,6 +46,7 @@ def _place(agency: Agency) -> str:
 
 def load_document_office(*, signing_agencies: list[Agency]) -> int:
     """Issuer profiles for every current agency; certificates for the demo's signing agencies."""
+    services.document_types_seed()
     today = clock.today()
     current = Agency.objects.valid_on(today).exclude(pk__in=IssuerProfile.objects.values("agency_id"))
     IssuerProfile.objects.bulk_create(

@@ -30,6 +30,12 @@ from motcua.documents.models import (
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024
 
 
+#: edXML ``DocumentType/Type`` of an official letter, which has no abbreviation: the exchange SDK's samples
+#: send "1". Other types send their Decree 30 abbreviation; a receiver that wants the SDK's numeric table
+#: needs a mapping here (no public copy of that table was found).
+OFFICIAL_LETTER_TYPE_CODE = "1"
+
+
 class ConfidentialExchangeError(DomainError):
     code = "confidential_not_electronic"
     status = 409
@@ -130,34 +136,37 @@ def package_for(*, document: OutgoingDocument, recipient: OutgoingRecipient | No
             fields={"recipients": unnamed},
         )
     profile = IssuerProfile.objects.filter(agency=document.agency).first()
-    package = edxml.EdxmlDocument(
-        from_organ=_organ(document.agency),
-        to_organs=tuple(edxml.Organ(organ_id=r.organ_id, organ_name=r.organ_name[:200]) for r in targets),
-        code_number=symbols.format_number(document.number),
-        code_notation=document.number_symbol.split("/", 1)[-1][:30],
-        place=profile.place if profile else document.agency.name,
-        promulgation_date=document.issued_at.astimezone(clock.local_zone()).date(),
-        type_code=document.document_type.abbreviation,
-        type_name=document.document_type.name[:100],
-        subject=document.subject[:500],
-        signer_position=document.signer_title[:100],
-        signer_full_name=document.signer.get_full_name()[:50],
-        urgency=cast(edxml.Urgency, document.urgency),
-        document_id=f"{document.agency.identifier},{document.issued_at:%Y/%m/%d},{document.number_symbol}",
-        due_date=document.due_on,
-        page_amount=document.page_count,
-        promulgation_amount=None,
-        to_places=tuple(r.organ_name for r in document.recipients.all()),
-        attachments=(
-            edxml.Attachment(
-                name=f"{document.number_symbol.replace('/', '_')}.pdf",
-                content_type="application/pdf",
-                data=_signed_pdf(document),
-                description=document.subject[:200],
+    try:
+        package = edxml.EdxmlDocument(
+            from_organ=_organ(document.agency),
+            to_organs=tuple(edxml.Organ(organ_id=r.organ_id, organ_name=r.organ_name[:200]) for r in targets),
+            code_number=symbols.format_number(document.number),
+            code_notation=document.number_symbol.split("/", 1)[-1][:30],
+            place=profile.place if profile else document.agency.name,
+            promulgation_date=document.issued_at.astimezone(clock.local_zone()).date(),
+            type_code=document.document_type.abbreviation or OFFICIAL_LETTER_TYPE_CODE,
+            type_name=document.document_type.name[:100],
+            subject=document.subject[:500],
+            signer_position=document.signer_title[:100],
+            signer_full_name=document.signer.get_full_name()[:50],
+            urgency=cast(edxml.Urgency, document.urgency),
+            document_id=f"{document.agency.identifier},{document.issued_at:%Y/%m/%d},{document.number_symbol}",
+            due_date=document.due_on,
+            page_amount=document.page_count,
+            promulgation_amount=None,
+            to_places=tuple(r.organ_name for r in document.recipients.all()),
+            attachments=(
+                edxml.Attachment(
+                    name=f"{document.number_symbol.replace('/', '_')}.pdf",
+                    content_type="application/pdf",
+                    data=_signed_pdf(document),
+                    description=document.subject[:200],
+                ),
             ),
-        ),
-    )
-    return edxml.build_package(package)
+        )
+        return edxml.build_package(package)
+    except edxml.EdxmlError as error:
+        raise DomainError(f"Không đóng gói được văn bản: {error}") from error
 
 
 def import_package(*, agency: Agency, actor: User, data: bytes) -> IncomingDocument:

@@ -333,7 +333,7 @@ class IncomingDocument(models.Model):
     series = models.CharField(_("series"), max_length=15, choices=Series.choices, default=Series.REGULAR)
     arrival_number = models.PositiveIntegerField(_("arrival number"))
     arrived_at = models.DateTimeField(_("arrived at"))
-    delivery = models.CharField(_("received by"), max_length=10, choices=Delivery.choices)
+    delivery = models.CharField(_("delivery channel"), max_length=10, choices=Delivery.choices)
     sender_agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("sender in MotCua"),

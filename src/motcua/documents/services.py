@@ -22,7 +22,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from motcua.core.uploads import check_upload
-from motcua.documents import arrivals, exchange, issuing, numbering, records, text
+from motcua.documents import arrivals, exchange, issuing, numbering, records, symbols, text
 from motcua.documents.access import document_agency_roles, incoming_actors, outgoing_actors
 from motcua.documents.edxml import ExchangeStatus
 from motcua.documents.models import (
@@ -117,6 +117,24 @@ def _require_official(user: User, agency: Agency) -> None:
 
 def _member_of(user: User, agency: Agency, roles: frozenset[str] = OFFICIAL_ROLES) -> bool:
     return RoleAssignment.objects.active_on().filter(user=user, agency=agency, role__in=roles).exists()
+
+
+# -- document types ------------------------------------------------------------------------------------------
+
+
+def document_types_seed() -> int:
+    """Make sure the Decree 30 Appendix III types exist (the migration seeds them; a flushed database not)."""
+    created = 0
+    for abbreviation, name in symbols.DOCUMENT_TYPES:
+        created += DocumentType.objects.get_or_create(name=name, defaults={"abbreviation": abbreviation})[1]
+    for abbreviation, name in (
+        ("NQ", "Nghị quyết (quy phạm pháp luật)"),
+        ("QĐ", "Quyết định (quy phạm pháp luật)"),
+    ):
+        created += DocumentType.objects.get_or_create(
+            name=name, defaults={"abbreviation": abbreviation, "is_legal_normative": True}
+        )[1]
+    return created
 
 
 # -- outgoing: drafting --------------------------------------------------------------------------------------

@@ -22,15 +22,17 @@ are deterministic. The module does not import Django.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Final, Literal, cast
+from typing import Final, Literal, ParamSpec, TypeVar, cast
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -491,7 +493,7 @@ def _check_page(writer: IncrementalPdfFileWriter, page: int) -> None:
         ) from exc
 
 
-def sign_pdf(
+def _sign_pdf(
     pdf: bytes,
     *,
     pkcs12: bytes,
@@ -631,7 +633,7 @@ def _report(embedded: EmbeddedPdfSignature, context: ValidationContext) -> Signa
     )
 
 
-def validate_pdf(
+def _validate_pdf(
     pdf: bytes, *, trust_roots: Sequence[bytes], at: datetime | None = None
 ) -> list[SignatureReport]:
     """Validate every signature in ``pdf``, in document order; ``[]`` when it has none.
@@ -664,6 +666,51 @@ def validate_pdf(
     roots = list(trust_roots)
     # One context per signature: pyHanko records validation state (paths, revocation info) in it.
     return [_report(signature, _validation_context(roots, at)) for signature in embedded]
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _outside_event_loop(function: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    """pyHanko's synchronous API calls ``asyncio.run()``, which fails in a thread that runs an event loop
+    (an async view, a notebook, Playwright's test thread): run it in a worker thread there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    pkcs12: bytes,
+    passphrase: str,
+    appearance: SignatureAppearance,
+    field_name: str = "Signature1",
+    trust_roots: Sequence[bytes] = (),
+    font_path: Path | None = None,
+) -> bytes:
+    """Sign ``pdf`` with the PKCS#12 bundle (see ``_sign_pdf``), from any thread."""
+    return _outside_event_loop(
+        _sign_pdf,
+        pdf,
+        pkcs12=pkcs12,
+        passphrase=passphrase,
+        appearance=appearance,
+        field_name=field_name,
+        trust_roots=trust_roots,
+        font_path=font_path,
+    )
+
+
+def validate_pdf(
+    pdf: bytes, *, trust_roots: Sequence[bytes], at: datetime | None = None
+) -> list[SignatureReport]:
+    """Validate every signature of ``pdf`` (see ``_validate_pdf``), from any thread."""
+    return _outside_event_loop(_validate_pdf, pdf, trust_roots=trust_roots, at=at)
 
 
 def has_valid_signature(pdf: bytes, *, trust_roots: Sequence[bytes], at: datetime | None = None) -> bool:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pathlib
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -416,3 +420,68 @@ def test_search_ignores_diacritics_and_finds_the_pdf_text(
         assert [d.pk for d in selectors.outgoing_search(sender.clerk, flt)] == [document.pk], query
         assert selectors.incoming_search(receiver.clerk, flt).count() == 1, query
     assert selectors.outgoing_search(receiver.clerk, selectors.DocumentFilter(q="chung thuc")).count() == 0
+
+
+def test_reminders_go_once_a_day_for_tasks_and_handling_due_soon(receiver: Office) -> None:
+    from motcua.documents.arrivals import Arrival
+    from motcua.documents.reminders import documents_remind
+    from motcua.notifications.models import Notification
+
+    receiver.drafter.email = "nam@dongkinh.example"
+    receiver.drafter.save()
+    friday = dt.datetime(2026, 3, 6, 8, 0, tzinfo=clock.local_zone())
+    with clock.frozen(friday):
+        services.task_create(
+            actor=receiver.leader,
+            agency=receiver.agency,
+            title="Tổng hợp số liệu",
+            owner=receiver.drafter,
+            due_on=dt.date(2026, 3, 9),  # Monday: the next working day
+        )
+        services.task_create(
+            actor=receiver.leader,
+            agency=receiver.agency,
+            title="Việc còn xa",
+            owner=receiver.drafter,
+            due_on=dt.date(2026, 3, 20),
+        )
+        arrival = services.incoming_register_paper(
+            actor=receiver.clerk,
+            agency=receiver.agency,
+            arrival=Arrival(
+                sender_name="UBND tỉnh",
+                number_symbol="5/UBND-VP",
+                issued_on=dt.date(2026, 3, 5),
+                type_name="Công văn",
+                subject="Đôn đốc",
+            ),
+            scan=None,
+        )
+        services.incoming_act(
+            document=arrival,
+            actor=receiver.leader,
+            action=IncomingAction.ASSIGN,
+            data=HandlingInput(handler=receiver.drafter, due_on=dt.date(2026, 3, 6)),
+        )
+        first = documents_remind()
+        again = documents_remind()
+    assert (first.tasks, first.documents) == (1, 1)
+    assert (again.tasks, again.documents) == (1, 1)  # the same messages: nothing new is queued
+    subjects = sorted(Notification.objects.values_list("subject", flat=True))
+    assert subjects == ["Công việc sắp đến hạn: Tổng hợp số liệu", "Văn bản 5/UBND-VP sắp đến hạn xử lý"]
+
+
+@pytest.mark.skipif(
+    shutil.which("pdfsig") is None and os.environ.get("CI", "").lower() != "true",
+    reason="needs pdfsig from poppler-utils (make browser installs it); CI always runs it",
+)
+def test_poppler_validates_an_issued_document(
+    sender: Office, decision: DocumentType, tmp_path: pathlib.Path
+) -> None:
+    with clock.frozen(ISSUE_DAY):
+        document = issue(sender, draft(sender, decision))
+    path = tmp_path / "issued.pdf"
+    path.write_bytes(document.signed_file.read())
+    out = subprocess.run(["pdfsig", "-nocert", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Signature is Valid." in out
+    assert "Total document signed" in out

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency, OrgUnit
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, NotFoundError
 from motcua.documents import exchange, registers_export, selectors, services
 from motcua.documents.access import (
     access_incoming,
@@ -23,7 +23,14 @@ from motcua.documents.access import (
     outgoing_visible_to,
 )
 from motcua.documents.arrivals import Arrival
-from motcua.documents.models import Confidentiality, DocumentType, IncomingDocument, Urgency, WorkTask
+from motcua.documents.models import (
+    Confidentiality,
+    DocumentType,
+    IncomingDocument,
+    OutgoingDocument,
+    Urgency,
+    WorkTask,
+)
 from motcua.documents.workflow import (
     INCOMING_ACTION_LABELS,
     INCOMING_STATUS_LABELS,
@@ -32,6 +39,20 @@ from motcua.documents.workflow import (
     IncomingAction,
     OutgoingAction,
 )
+
+
+def _outgoing(*, user: User, pk: int) -> OutgoingDocument:
+    try:
+        return access_outgoing(user=user, pk=pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+
+
+def _incoming(*, user: User, pk: int) -> IncomingDocument:
+    try:
+        return access_incoming(user=user, pk=pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
 
 
 def _user(request: HttpRequest) -> User:
@@ -206,7 +227,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def outgoing_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    document = access_outgoing(user=user, pk=pk)
+    document = _outgoing(user=user, pk=pk)
     actions = selectors.offered_outgoing_actions(document=document, user=user)
     context = {
         "doc": document,
@@ -226,7 +247,7 @@ def outgoing_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def outgoing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
-    document = access_outgoing(user=user, pk=pk)
+    document = _outgoing(user=user, pk=pk)
     try:
         chosen = OutgoingAction(action)
     except ValueError:
@@ -255,7 +276,7 @@ def outgoing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def outgoing_version(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    document = access_outgoing(user=user, pk=pk)
+    document = _outgoing(user=user, pk=pk)
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -272,7 +293,7 @@ def outgoing_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def outgoing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_outgoing(user=_user(request), pk=pk)
+    document = _outgoing(user=_user(request), pk=pk)
     if not document.signed_file:
         messages.error(request, "Văn bản chưa được ký số và phát hành.")
         return redirect("documents:outgoing", pk=pk)
@@ -284,7 +305,7 @@ def outgoing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def outgoing_edxml(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_outgoing(user=_user(request), pk=pk)
+    document = _outgoing(user=_user(request), pk=pk)
     try:
         data = exchange.package_for(document=document)
     except DomainError as error:
@@ -359,7 +380,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def incoming_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    document = access_incoming(user=user, pk=pk)
+    document = _incoming(user=user, pk=pk)
     actions = selectors.offered_incoming_actions(document=document, user=user)
     context = {
         "doc": document,
@@ -380,7 +401,7 @@ def incoming_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incoming_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
-    document = access_incoming(user=user, pk=pk)
+    document = _incoming(user=user, pk=pk)
     post = request.POST
     try:
         chosen = IncomingAction(action)
@@ -414,7 +435,7 @@ def incoming_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def incoming_file(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_incoming(user=_user(request), pk=pk)
+    document = _incoming(user=_user(request), pk=pk)
     if not document.file:
         messages.error(request, "Văn bản không có tệp đính kèm.")
         return redirect("documents:incoming", pk=pk)
@@ -457,9 +478,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
     """A leader gives a task, usually from an incoming document's page."""
     user = _user(request)
     post = request.POST
-    incoming = (
-        access_incoming(user=user, pk=_int(post.get("incoming")) or 0) if post.get("incoming") else None
-    )
+    incoming = _incoming(user=user, pk=_int(post.get("incoming")) or 0) if post.get("incoming") else None
     agency = incoming.agency if incoming is not None else None
     owner = User.objects.filter(pk=_int(post.get("owner")) or 0).first()
     due_on = _date(post.get("due_on"))
