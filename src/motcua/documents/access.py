@@ -1,8 +1,9 @@
 """Who may see which official document, and the only way requests get a document object.
 
 An official sees the documents of the agencies where they hold a role today. Confidential documents
-(mật, tối mật, tuyệt mật) are visible only to the users explicitly granted them and to the people the
-document names (drafter, signer, the reviewer it waits for, the lead handler). "Not yours" and "does not
+(mật, tối mật, tuyệt mật) are visible only to the agency's leaders (who grant access), the users they
+explicitly granted, and the people the document names (drafter, signer, the reviewer it waits for, the
+clerk who issued or registered it, the lead handler). "Not yours" and "does not
 exist" give the same ``NotFoundError``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from motcua.accounts.models import RoleAssignment, User
+from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.core.errors import NotFoundError
 from motcua.documents.models import (
     CONFIDENTIAL_LEVELS,
@@ -31,6 +32,10 @@ def document_agency_roles(user: User) -> dict[int, set[str]]:
     ):
         roles.setdefault(agency_id, set()).add(role)
     return roles
+
+
+def _led(roles: dict[int, set[str]]) -> list[int]:
+    return [agency_id for agency_id, held in roles.items() if Role.AGENCY_LEADER in held]
 
 
 def outgoing_actors(
@@ -61,23 +66,21 @@ def incoming_actors(
 def outgoing_visible_to(user: User) -> QuerySet[OutgoingDocument]:
     if not user.is_authenticated:
         return OutgoingDocument.objects.none()
-    agencies = list(document_agency_roles(user))
+    roles = document_agency_roles(user)
     granted = ConfidentialGrant.objects.filter(outgoing=OuterRef("pk"), user=user)
-    named = Q(drafter=user) | Q(signer=user) | Q(reviewer=user)
-    return OutgoingDocument.objects.filter(
-        Q(agency_id__in=agencies) & (~Q(confidentiality__in=CONFIDENTIAL_LEVELS) | named | Exists(granted))
-    )
+    named = Q(drafter=user) | Q(signer=user) | Q(reviewer=user) | Q(issued_by=user)
+    cleared = ~Q(confidentiality__in=CONFIDENTIAL_LEVELS) | Q(agency_id__in=_led(roles)) | named
+    return OutgoingDocument.objects.filter(Q(agency_id__in=list(roles)) & (cleared | Exists(granted)))
 
 
 def incoming_visible_to(user: User) -> QuerySet[IncomingDocument]:
     if not user.is_authenticated:
         return IncomingDocument.objects.none()
-    agencies = list(document_agency_roles(user))
+    roles = document_agency_roles(user)
     granted = ConfidentialGrant.objects.filter(incoming=OuterRef("pk"), user=user)
-    return IncomingDocument.objects.filter(
-        Q(agency_id__in=agencies)
-        & (~Q(confidentiality__in=CONFIDENTIAL_LEVELS) | Q(handler=user) | Exists(granted))
-    )
+    named = Q(handler=user) | Q(registered_by=user)
+    cleared = ~Q(confidentiality__in=CONFIDENTIAL_LEVELS) | Q(agency_id__in=_led(roles)) | named
+    return IncomingDocument.objects.filter(Q(agency_id__in=list(roles)) & (cleared | Exists(granted)))
 
 
 def access_outgoing(*, user: User, pk: int) -> OutgoingDocument:

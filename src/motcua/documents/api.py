@@ -500,6 +500,28 @@ def incoming_file(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(data, content_type=content_type)
 
 
+class GrantIn(Schema):
+    user_id: int
+
+
+@router.post(
+    "/{kind}/{pk}/grants",
+    response={201: None, **ERROR_RESPONSES},
+    summary="Let one more official see a confidential document (agency leaders)",
+)
+def grant(request: HttpRequest, kind: str, pk: int, payload: GrantIn) -> tuple[int, None]:
+    user = _user(request)
+    grantee = _user_by_id(payload.user_id, "user_id")
+    assert grantee is not None
+    if kind == "outgoing":
+        services.confidential_grant(actor=user, user=grantee, outgoing=access_outgoing(user=user, pk=pk))
+    elif kind == "incoming":
+        services.confidential_grant(actor=user, user=grantee, incoming=access_incoming(user=user, pk=pk))
+    else:
+        raise NotFoundError("Không có loại văn bản này.")
+    return 201, None
+
+
 # -- registers -----------------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -60,47 +61,35 @@ def _words(q: str) -> list[str]:
     return fold(q).split()[:MAX_SEARCH_WORDS]
 
 
-def outgoing_search(user: User, flt: DocumentFilter) -> QuerySet[OutgoingDocument]:
-    qs = outgoing_visible_to(user)
+_Doc = TypeVar("_Doc", OutgoingDocument, IncomingDocument)
+
+
+def _filtered(qs: QuerySet[_Doc], flt: DocumentFilter, *, day_field: str) -> QuerySet[_Doc]:
+    """The filters both registers share; ``day_field`` is the moment a document entered its register."""
     for word in _words(flt.q):
         qs = qs.filter(search_folded__contains=word)
-    if flt.agency_id:
-        qs = qs.filter(agency_id=flt.agency_id)
-    if flt.status:
-        qs = qs.filter(status=flt.status)
+    exact = {"agency_id": flt.agency_id, "status": flt.status, "urgency": flt.urgency, "year": flt.year}
+    qs = qs.filter(**{field: value for field, value in exact.items() if value})
+    if flt.date_from:
+        qs = qs.filter(**{f"{day_field}__date__gte": flt.date_from})
+    if flt.date_to:
+        qs = qs.filter(**{f"{day_field}__date__lte": flt.date_to})
+    return qs
+
+
+def outgoing_search(user: User, flt: DocumentFilter) -> QuerySet[OutgoingDocument]:
+    qs = _filtered(outgoing_visible_to(user), flt, day_field="issued_at")
     if flt.type_name.isdigit():
         qs = qs.filter(document_type_id=int(flt.type_name))
-    if flt.urgency:
-        qs = qs.filter(urgency=flt.urgency)
-    if flt.year:
-        qs = qs.filter(year=flt.year)
-    if flt.date_from:
-        qs = qs.filter(issued_at__date__gte=flt.date_from)
-    if flt.date_to:
-        qs = qs.filter(issued_at__date__lte=flt.date_to)
     return qs.select_related("agency", "document_type", "drafter", "signer").order_by(
         F("issued_at").desc(nulls_first=True), "-updated_at", "-pk"
     )
 
 
 def incoming_search(user: User, flt: DocumentFilter) -> QuerySet[IncomingDocument]:
-    qs = incoming_visible_to(user)
-    for word in _words(flt.q):
-        qs = qs.filter(search_folded__contains=word)
-    if flt.agency_id:
-        qs = qs.filter(agency_id=flt.agency_id)
-    if flt.status:
-        qs = qs.filter(status=flt.status)
+    qs = _filtered(incoming_visible_to(user), flt, day_field="arrived_at")
     if flt.type_name:
         qs = qs.filter(type_name__iexact=flt.type_name)
-    if flt.urgency:
-        qs = qs.filter(urgency=flt.urgency)
-    if flt.year:
-        qs = qs.filter(year=flt.year)
-    if flt.date_from:
-        qs = qs.filter(arrived_at__date__gte=flt.date_from)
-    if flt.date_to:
-        qs = qs.filter(arrived_at__date__lte=flt.date_to)
     return qs.select_related("agency", "handler", "lead_unit").order_by("-arrived_at", "-pk")
 
 

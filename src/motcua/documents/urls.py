@@ -20,4 +20,5 @@ urlpatterns = [
     path("van-ban/giao-viec/", office.task_new, name="task_new"),
     path("van-ban/giao-viec/<int:pk>/tien-do/", office.task_progress, name="task_progress"),
     path("van-ban/so/<str:kind>/", office.register_book, name="register_book"),
+    path("van-ban/<str:kind>/<int:pk>/cho-phep-xem/", office.grant, name="grant"),
 ]

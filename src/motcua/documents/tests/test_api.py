@@ -250,3 +250,46 @@ def test_lists_cost_the_same_queries_for_2_or_8_documents(
         body = client.get("/api/v1/documents/outgoing", headers=headers).json()
     assert body["count"] == 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_leader_grants_a_confidential_document_through_the_api(
+    client: Client, sender: Office, receiver: Office, decision: DocumentType
+) -> None:
+    created = client.post(
+        "/api/v1/documents/outgoing",
+        {
+            "agency": sender.agency.identifier,
+            "document_type_id": decision.pk,
+            "subject": "Phương án bảo vệ bí mật",
+            "content": "Nội dung mật.",
+            "signer_id": sender.leader.pk,
+            "signer_title": "Giám đốc",
+            "confidentiality": "mat",
+        },
+        headers=bearer(sender.drafter),
+    ).json()
+    url = f"/api/v1/documents/outgoing/{created['id']}"
+    hidden = client.get(url, headers=bearer(sender.clerk))
+    by_head = client.post(
+        url + "/grants",
+        {"user_id": sender.clerk.pk},
+        content_type="application/json",
+        headers=bearer(sender.head),
+    )
+    outsider = client.post(
+        url + "/grants",
+        {"user_id": receiver.clerk.pk},
+        content_type="application/json",
+        headers=bearer(sender.leader),
+    )
+    granted = client.post(
+        url + "/grants",
+        {"user_id": sender.clerk.pk},
+        content_type="application/json",
+        headers=bearer(sender.leader),
+    )
+    assert hidden.status_code == 404
+    assert by_head.status_code == 404  # the head of unit cannot even see it
+    assert outsider.status_code == 400
+    assert granted.status_code == 201
+    assert client.get(url, headers=bearer(sender.clerk)).json()["confidentiality"] == "mat"

@@ -233,6 +233,7 @@ def test_confidential_documents_are_visible_only_to_people_granted(
     with pytest.raises(NotFoundError):
         access_outgoing(user=sender.clerk, pk=document.pk)
     assert access_outgoing(user=sender.drafter, pk=document.pk) == document
+    assert access_outgoing(user=sender.leader, pk=document.pk) == document  # the leader grants access
     services.confidential_grant(actor=sender.leader, user=sender.clerk, outgoing=document)
     assert access_outgoing(user=sender.clerk, pk=document.pk) == document
     with pytest.raises(PermissionDeniedError):

@@ -237,6 +237,7 @@ def outgoing_page(request: HttpRequest, pk: int) -> HttpResponse:
         "recipients": document.recipients.select_related("agency", "incoming"),
         "versions": document.versions.select_related("uploaded_by"),
         "events": document.events.select_related("actor"),
+        "is_leader": "agency_leader" in document_agency_roles(user).get(document.agency_id, set()),
         "may_upload": (document.status == "draft" and document.drafter_id == user.pk)
         or (document.status == "in_review" and document.reviewer_id == user.pk),
     }
@@ -388,6 +389,7 @@ def incoming_page(request: HttpRequest, pk: int) -> HttpResponse:
         "is_overdue": selectors.is_overdue(document),
         "actions": [(a.value, INCOMING_ACTION_LABELS[a]) for a in actions],
         "handlers": _colleagues([document.agency_id]),
+        "is_leader": "agency_leader" in document_agency_roles(user).get(document.agency_id, set()),
         "units": OrgUnit.objects.filter(agency_id=document.agency_id).order_by("name"),
         "replies": outgoing_visible_to(user).filter(reply_to=document),
         "events": document.events.select_related("actor"),
@@ -520,3 +522,24 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Đã cập nhật tiến độ.")
     return redirect("documents:office")
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """A leader lets one more official of the agency see a confidential document."""
+    user = _user(request)
+    grantee = User.objects.filter(pk=_int(request.POST.get("user")) or 0).first()
+    target = "documents:outgoing" if kind == "outgoing" else "documents:incoming"
+    try:
+        if grantee is None:
+            raise DomainError("Hãy chọn cán bộ được xem văn bản.")
+        if kind == "outgoing":
+            services.confidential_grant(actor=user, user=grantee, outgoing=_outgoing(user=user, pk=pk))
+        else:
+            services.confidential_grant(actor=user, user=grantee, incoming=_incoming(user=user, pk=pk))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã cho phép {grantee} xem văn bản mật.")
+    return redirect(target, pk=pk)
