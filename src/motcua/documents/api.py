@@ -343,6 +343,18 @@ def outgoing_edxml(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@router.post(
+    "/outgoing/{pk}/status",
+    response={200: OutgoingDetailOut, **ERROR_RESPONSES},
+    summary="Record an edXML status message from a recipient outside MotCua",
+)
+def outgoing_status(request: HttpRequest, pk: int, message: File[UploadedFile]) -> OutgoingDetailOut:
+    user = _user(request)
+    document = access_outgoing(user=user, pk=pk)
+    services.outgoing_record_status(document=document, actor=user, data=message.read(1024 * 1024 + 1))
+    return _outgoing_detail(access_outgoing(user=user, pk=pk), user)
+
+
 # -- incoming ------------------------------------------------------------------------------------------------
 
 
@@ -520,6 +532,17 @@ def grant(request: HttpRequest, kind: str, pk: int, payload: GrantIn) -> tuple[i
     else:
         raise NotFoundError("Không có loại văn bản này.")
     return 201, None
+
+
+@router.get(
+    "/incoming/{pk}/status-edxml",
+    response={200: None, **ERROR_RESPONSES},
+    summary="The edXML status message to send back to the outside sender",
+    openapi_extra={"responses": {200: {"content": {"application/xml": {}}}}},
+)
+def incoming_status(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access_incoming(user=_user(request), pk=pk)
+    return HttpResponse(exchange.status_for(incoming=document), content_type="application/xml")
 
 
 # -- registers -----------------------------------------------------------------------------------------------

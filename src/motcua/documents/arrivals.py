@@ -33,6 +33,7 @@ class Arrival:
     signer_name: str = ""
     page_count: int | None = None
     sender_organ_id: str = ""
+    external_id: str = ""  # the sender's DocumentId, to report exchange statuses back
 
 
 def register(
@@ -64,6 +65,7 @@ def register(
         source=source,
         sender_name=arrival.sender_name.strip()[:200],
         sender_organ_id=arrival.sender_organ_id[:13],
+        external_id=arrival.external_id[:200],
         number_symbol=arrival.number_symbol.strip()[:40],
         issued_on=arrival.issued_on,
         type_name=arrival.type_name.strip()[:100],

@@ -150,7 +150,7 @@ def package_for(*, document: OutgoingDocument, recipient: OutgoingRecipient | No
             signer_position=document.signer_title[:100],
             signer_full_name=document.signer.get_full_name()[:50],
             urgency=cast(edxml.Urgency, document.urgency),
-            document_id=f"{document.agency.identifier},{document.issued_at:%Y/%m/%d},{document.number_symbol}",
+            document_id=document_id(document),
             due_date=document.due_on,
             page_amount=document.page_count,
             promulgation_amount=None,
@@ -191,6 +191,7 @@ def import_package(*, agency: Agency, actor: User, data: bytes) -> IncomingDocum
         urgency=package.urgency,
         signer_name=package.signer_full_name,
         page_count=package.page_amount,
+        external_id=package.document_id,
     )
     sender = Agency.objects.filter(identifier=package.from_organ.organ_id).first()
     return arrivals.register(
@@ -202,3 +203,76 @@ def import_package(*, agency: Agency, actor: User, data: bytes) -> IncomingDocum
         pdf=pdf.data if pdf is not None else None,
         file_name=pdf.name if pdf is not None else "",
     )
+
+
+def document_id(document: OutgoingDocument) -> str:
+    """The edXML DocumentId of an issued document: sender identifier, issue date, number-symbol."""
+    assert document.issued_at is not None
+    issued = document.issued_at.astimezone(clock.local_zone())
+    return f"{document.agency.identifier},{issued:%Y/%m/%d},{document.number_symbol}"
+
+
+#: The exchange status an incoming document's handling reports to its sender.
+HANDLING_STATUS = {
+    "registered": ExchangeStatus.REGISTERED,
+    "assigned": ExchangeStatus.ASSIGNED,
+    "in_progress": ExchangeStatus.IN_PROGRESS,
+    "completed": ExchangeStatus.COMPLETED,
+    "refused": ExchangeStatus.REFUSED,
+}
+
+
+def status_for(*, incoming: IncomingDocument) -> bytes:
+    """The edXML status message telling an outside sender how far its document has got here."""
+    if incoming.delivery != Delivery.EDXML or not incoming.sender_organ_id or not incoming.external_id:
+        raise DomainError("Chỉ gửi trạng thái cho văn bản nhận qua gói edXML từ hệ thống khác.")
+    last = incoming.events.order_by("-at", "-pk").first()
+    staff = (
+        (incoming.handler or incoming.registered_by)
+        if incoming.handler_id or incoming.registered_by_id
+        else None
+    )
+    try:
+        message = edxml.StatusMessage(
+            from_organ=_organ(incoming.agency),
+            response_for_organ_id=incoming.sender_organ_id,
+            response_for_code=incoming.number_symbol,
+            response_for_promulgation_date=incoming.issued_on,
+            response_for_document_id=incoming.external_id,
+            status=HANDLING_STATUS[incoming.status],
+            description=(last.note if last is not None and last.note else incoming.get_status_display())[
+                :500
+            ],
+            timestamp=clock.now(),
+            staff_department=incoming.agency.name[:200],
+            staff_name=staff.get_full_name()[:100] if staff is not None else "Văn thư",
+        )
+        return edxml.build_status(message)
+    except edxml.EdxmlError as error:
+        raise DomainError(f"Không tạo được thông điệp trạng thái: {error}") from error
+
+
+def apply_status(*, document: OutgoingDocument, data: bytes) -> OutgoingRecipient:
+    """Record a status message from an outside recipient on its recipient row (inside a transaction)."""
+    try:
+        message = edxml.parse_status(data, max_bytes=1024 * 1024)
+    except edxml.EdxmlError as error:
+        raise DomainError(
+            f"Thông điệp trạng thái không hợp lệ: {error}", fields={"file": [str(error)]}
+        ) from error
+    if document.issued_at is None or message.response_for_document_id != document_id(document):
+        raise DomainError(
+            "Thông điệp trạng thái không nói về văn bản này.", fields={"file": ["other document"]}
+        )
+    recipient = document.recipients.filter(
+        organ_id=message.from_organ.organ_id, delivery=Delivery.EDXML
+    ).first()
+    if recipient is None:
+        raise DomainError(
+            f"Cơ quan {message.from_organ.organ_id} không có trong nơi nhận qua edXML của văn bản.",
+            fields={"file": ["unknown recipient"]},
+        )
+    recipient.exchange_status = message.status.value
+    recipient.status_at = message.timestamp
+    recipient.save(update_fields=["exchange_status", "status_at"])
+    return recipient

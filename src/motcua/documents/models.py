@@ -344,6 +344,9 @@ class IncomingDocument(models.Model):
     )
     sender_name = models.CharField(_("issuing body"), max_length=200)
     sender_organ_id = models.CharField(_("issuing body identifier"), max_length=13, blank=True)
+    external_id = models.CharField(
+        _("sender's document identifier"), max_length=200, blank=True, help_text=_("edXML DocumentId")
+    )
     number_symbol = models.CharField(_("number and symbol"), max_length=40)
     issued_on = models.DateField(_("issued on"))
     type_name = models.CharField(_("document type"), max_length=100)

@@ -536,6 +536,25 @@ def incoming_import_edxml(*, actor: User, agency: Agency, data: bytes) -> Incomi
     return document
 
 
+def outgoing_record_status(*, document: OutgoingDocument, actor: User, data: bytes) -> OutgoingRecipient:
+    """The clerk records an edXML status message received from a recipient outside MotCua."""
+    if not _holds(actor, document.agency, frozenset({Role.CLERK})):
+        raise PermissionDeniedError("Chỉ văn thư của cơ quan cập nhật trạng thái liên thông.")
+    with transaction.atomic(durable=True):
+        recipient = exchange.apply_status(document=document, data=data)
+        records.document_event(
+            actor=actor,
+            action="exchange_status",
+            status_after=document.status,
+            note=f"{recipient.organ_name}: {recipient.get_exchange_status_display()}",
+            outgoing=document,
+        )
+        audit_record(
+            actor=actor, action="outgoing.exchange_status", obj=document, status=recipient.exchange_status
+        )
+    return recipient
+
+
 IncomingHandler = Callable[[IncomingDocument, User, HandlingInput], None]
 
 

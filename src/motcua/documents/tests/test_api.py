@@ -293,3 +293,46 @@ def test_a_leader_grants_a_confidential_document_through_the_api(
     assert outsider.status_code == 400
     assert granted.status_code == 201
     assert client.get(url, headers=bearer(sender.clerk)).json()["confidentiality"] == "mat"
+
+
+def test_exchange_statuses_travel_back_from_outside_as_edxml_messages(
+    client: Client, sender: Office, receiver: Office, official_letter: DocumentType
+) -> None:
+    # The receiver stands for a system outside MotCua: the sender addresses it by identifier, over edXML.
+    outside = f"{receiver.agency.identifier} {receiver.agency.name}"
+    with clock.frozen(MOMENT):
+        pk = issued_letter(
+            client, sender, receiver, official_letter, recipients=[], external_recipients=[outside]
+        )
+        act(client, sender.clerk, pk, action="dispatch")
+        package = client.get(f"/api/v1/documents/outgoing/{pk}/edxml", headers=bearer(sender.clerk)).content
+        arrival = client.post(
+            "/api/v1/documents/incoming/edxml",
+            {"agency": receiver.agency.identifier, "package": SimpleUploadedFile("p.edxml", package)},
+            headers=bearer(receiver.clerk),
+        ).json()
+        client.post(
+            f"/api/v1/documents/incoming/{arrival['id']}/actions",
+            {"action": "assign", "handler_id": receiver.drafter.pk, "note": "Xử lý ngay"},
+            content_type="application/json",
+            headers=bearer(receiver.leader),
+        )
+        message = client.get(
+            f"/api/v1/documents/incoming/{arrival['id']}/status-edxml", headers=bearer(receiver.clerk)
+        )
+        recorded = client.post(
+            f"/api/v1/documents/outgoing/{pk}/status",
+            {"message": SimpleUploadedFile("status.edxml", message.content)},
+            headers=bearer(sender.clerk),
+        )
+        foreign = client.post(
+            f"/api/v1/documents/outgoing/{pk}/status",
+            {"message": SimpleUploadedFile("status.edxml", message.content)},
+            headers=bearer(sender.drafter),
+        )
+    assert message.status_code == 200
+    assert b"StatusCode>04</" in message.content
+    assert recorded.status_code == 200, recorded.json()
+    [row] = recorded.json()["recipients"]
+    assert (row["delivery"], row["exchange_status"]) == ("edxml", "04")
+    assert foreign.status_code == 403

@@ -235,6 +235,7 @@ def outgoing_page(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": [(a.value, OUTGOING_ACTION_LABELS[a]) for a in actions],
         "reviewers": _colleagues([document.agency_id]),
         "recipients": document.recipients.select_related("agency", "incoming"),
+        "has_edxml_recipients": document.recipients.filter(delivery="edxml").exists(),
         "versions": document.versions.select_related("uploaded_by"),
         "events": document.events.select_related("actor"),
         "is_leader": "agency_leader" in document_agency_roles(user).get(document.agency_id, set()),
@@ -543,3 +544,36 @@ def grant(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã cho phép {grantee} xem văn bản mật.")
     return redirect(target, pk=pk)
+
+
+@login_required
+@require_POST
+def outgoing_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk records a status message received from a recipient outside MotCua."""
+    user = _user(request)
+    document = _outgoing(user=user, pk=pk)
+    upload = request.FILES.get("message")
+    try:
+        if upload is None:
+            raise DomainError("Hãy chọn tệp thông điệp trạng thái.")
+        recipient = services.outgoing_record_status(
+            document=document, actor=user, data=upload.read(1024 * 1024 + 1)
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{recipient.organ_name}: {recipient.get_exchange_status_display()}.")
+    return redirect("documents:outgoing", pk=pk)
+
+
+@login_required
+def incoming_status(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _incoming(user=_user(request), pk=pk)
+    try:
+        data = exchange.status_for(incoming=document)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("documents:incoming", pk=pk)
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="trang-thai-{document.arrival_number}.edxml"'
+    return response
