@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from motcua.agencies.api import router as agencies_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
+from motcua.datastore.api import router as store_router
 from motcua.documents.api import router as documents_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import tracking_router
@@ -26,6 +27,7 @@ api.add_router("/dossiers", dossiers_router)
 api.add_router("/tracking", tracking_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/documents", documents_router)
+api.add_router("/store", store_router)
 
 
 @api.exception_handler(DomainError)

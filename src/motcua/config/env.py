@@ -30,6 +30,9 @@ VARIABLES = [
     Variable("STATIC_ROOT", "<repo>/var/static", "folder collectstatic writes to"),
     Variable("PUBLIC_URL", "http://127.0.0.1:8000", "the portal's public address, for links in messages"),
     Variable("MOTCUA_SHARED_DATA", "<repo>/../shared/data", "folder with the public data sets to import"),
+    Variable(
+        "MOTCUA_TRUST_ROOTS", "", "comma-separated PEM files of CAs trusted on stored documents' signatures"
+    ),
     Variable("TIME_ZONE", "Asia/Ho_Chi_Minh", "the province's time zone"),
     Variable(
         "OFFICE_HOURS",

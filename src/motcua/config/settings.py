@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.worktime",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.datastore",
     "motcua.notifications",
     "motcua.demo",
 ]
@@ -155,6 +156,7 @@ MOTCUA_ZALO_BACKEND = env.get("ZALO_BACKEND", "motcua.notifications.backends.Log
 MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 MOTCUA_OFFICE_HOURS = env.get("OFFICE_HOURS", "07:30-11:30,13:30-17:30")
+MOTCUA_TRUST_ROOTS = [p.strip() for p in env.get("MOTCUA_TRUST_ROOTS", "").split(",") if p.strip()]
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("lich-lam-viec/", include("motcua.worktime.urls")),
     path("", include("motcua.documents.urls")),
+    path("", include("motcua.datastore.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]

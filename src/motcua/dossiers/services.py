@@ -24,7 +24,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import DomainError, PermissionDeniedError
 from motcua.core.periods import valid_on
 from motcua.core.uploads import check_upload
-from motcua.dossiers import codes, deadlines, processing
+from motcua.dossiers import codes, deadlines, processing, signals
 from motcua.dossiers.access import actor_roles
 from motcua.dossiers.checklist import missing_components
 from motcua.dossiers.models import (
@@ -396,6 +396,7 @@ def _return_result(dossier: Dossier, actor: User, data: ActionInput, now: dt.dat
     if not dossier.files.filter(kind=DossierFile.Kind.RESULT, is_current=True).exists():
         raise DomainError("Chưa có tệp kết quả để trả.", fields={"files": ["no result"]})
     dossier.returned_at = now
+    signals.result_returned.send(sender=Dossier, dossier=dossier)
 
 
 HANDLERS: dict[Action, Handler] = {

@@ -17,6 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.datastore import selectors as store_selectors
 from motcua.dossiers import documents, exports, printing, selectors, services
 from motcua.dossiers.access import access_dossier_by_code, actor_roles, official_agency_ids
 from motcua.dossiers.models import Channel
@@ -139,7 +140,11 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "assignees": assignees,
         "tasks": dossier.tasks.order_by("order", "pk"),
         "events": dossier.events.select_related("actor").order_by("at", "pk"),
-        "files": dossier.files.order_by("kind", "-uploaded_at"),
+        "files": dossier.files.select_related("stored_document", "reuse").order_by("kind", "-uploaded_at"),
+        "may_digitise": "reception_officer" in roles and dossier.status in selectors.OPEN_STATUSES,
+        "offers": [o for o in store_selectors.reuse_offers(dossier=dossier) if o.documents and not o.reused]
+        if dossier.status in selectors.OPEN_STATUSES
+        else [],
         "components": dossier.procedure_version.components.all(),
         "consultations": dossier.consultations.select_related("to_agency"),
         "other_agencies": Agency.objects.valid_on(clock.today())

@@ -13,6 +13,7 @@ from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import Component
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.datastore import selectors as store_selectors
 from motcua.dossiers import selectors, services
 from motcua.dossiers.access import access_dossier_by_code, access_draft
 from motcua.dossiers.checklist import is_required
@@ -74,10 +75,15 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     if dossier.status != Status.DRAFT:
         return redirect("dossiers:track", code=dossier.code)
-    current = {f.component_id: f for f in dossier.files.filter(is_current=True)}
+    current = {f.component_id: f for f in dossier.files.filter(is_current=True).select_related("reuse")}
     rows = [
-        {"component": c, "required": is_required(c), "file": current.get(c.pk)}
-        for c in dossier.procedure_version.components.all()
+        {
+            "component": offer.component,
+            "required": is_required(offer.component),
+            "file": current.get(offer.component.pk),
+            "offer": offer,
+        }
+        for offer in store_selectors.reuse_offers(dossier=dossier)
     ]
     return render(request, "dossiers/draft.html", {"dossier": dossier, "rows": rows})
 
