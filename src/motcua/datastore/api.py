@@ -16,7 +16,8 @@ from motcua.catalog.models import Component
 from motcua.core.errors import ERROR_RESPONSES, DomainError, NotFoundError
 from motcua.datastore import access, scans, selectors, services
 from motcua.datastore.models import StoredDocument
-from motcua.dossiers.access import access_dossier_by_code, official_agency_ids
+from motcua.dossiers.access import access_dossier_by_code, access_draft, official_agency_ids
+from motcua.dossiers.models import Dossier
 
 router = Router(tags=["store"], auth=API_AUTH)
 
@@ -94,6 +95,13 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _dossier(user: User, ref: str) -> Dossier:
+    """A dossier by its code, or a draft (no code yet) of the caller by its id."""
+    if ref.isdigit():
+        return access_draft(user=user, pk=int(ref))
+    return access_dossier_by_code(user=user, code=ref)
+
+
 def _out(d: StoredDocument) -> StoredOut:
     return StoredOut(
         id=d.pk,
@@ -158,12 +166,12 @@ def open_file(request: HttpRequest, pk: int, reason: str = "") -> HttpResponse:
 
 
 @router.get(
-    "/dossiers/{code}/offers",
+    "/dossiers/{ref}/offers",
     response={200: list[OfferOut], **ERROR_RESPONSES},
-    summary="Stored documents the dossier's applicant could use, per component",
+    summary="Stored documents the applicant could use, per component (a dossier code or a draft id)",
 )
-def offers(request: HttpRequest, code: str) -> list[OfferOut]:
-    dossier = access_dossier_by_code(user=_user(request), code=code)
+def offers(request: HttpRequest, ref: str) -> list[OfferOut]:
+    dossier = _dossier(_user(request), ref)
     return [
         OfferOut(
             component_id=o.component.pk,
@@ -183,11 +191,11 @@ def _component(dossier_version_id: int, pk: int) -> Component:
 
 
 @router.post(
-    "/dossiers/{code}/reuse", response={201: OfferOut, **ERROR_RESPONSES}, summary="Use a stored document"
+    "/dossiers/{ref}/reuse", response={201: OfferOut, **ERROR_RESPONSES}, summary="Use a stored document"
 )
-def reuse(request: HttpRequest, code: str, payload: ReuseIn) -> tuple[int, OfferOut]:
+def reuse(request: HttpRequest, ref: str, payload: ReuseIn) -> tuple[int, OfferOut]:
     user = _user(request)
-    dossier = access_dossier_by_code(user=user, code=code)
+    dossier = _dossier(user, ref)
     document = StoredDocument.objects.filter(pk=payload.document_id).select_related("kind").first()
     if document is None:
         raise NotFoundError("Không tìm thấy giấy tờ trong kho dữ liệu của người nộp hồ sơ.")
@@ -205,15 +213,15 @@ def reuse(request: HttpRequest, code: str, payload: ReuseIn) -> tuple[int, Offer
 
 
 @router.post(
-    "/dossiers/{code}/digitise",
+    "/dossiers/{ref}/digitise",
     response={201: StoredOut, **ERROR_RESPONSES},
     summary="Digitise a paper component at reception (several pages, certified with a signature)",
 )
 def digitise(
-    request: HttpRequest, code: str, payload: Form[DigitiseIn], pages: File[list[UploadedFile]]
+    request: HttpRequest, ref: str, payload: Form[DigitiseIn], pages: File[list[UploadedFile]]
 ) -> tuple[int, StoredOut]:
     user = _user(request)
-    dossier = access_dossier_by_code(user=user, code=code)
+    dossier = _dossier(user, ref)
     component = _component(dossier.procedure_version_id, payload.component_id)
     stored = services.dossier_digitise(
         dossier=dossier,

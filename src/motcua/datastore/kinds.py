@@ -23,9 +23,16 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("to-khai", "Tờ khai, đơn đề nghị", ("to khai", "don de nghi", "don xin", "don dang ky"), 5, False),
+    Kind(
+        "to-khai",
+        "Tờ khai, đơn đề nghị",
+        ("to khai", "don de nghi", "don xin", "don dang ky", "mau ho tich dien tu"),
+        5,
+        False,
+    ),
     Kind("can-cuoc", "Thẻ Căn cước, Căn cước công dân", ("can cuoc", "chung minh nhan dan", "ho chieu"), 20),
     Kind("khai-sinh", "Giấy khai sinh", ("khai sinh",), None),
+    Kind("chung-sinh", "Giấy chứng sinh", ("giay chung sinh",), None),
     Kind("ket-hon", "Giấy chứng nhận kết hôn", ("ket hon",), None),
     Kind("hon-nhan", "Giấy xác nhận tình trạng hôn nhân", ("tinh trang hon nhan",), 2),
     Kind("khai-tu", "Trích lục khai tử, giấy báo tử", ("khai tu", "bao tu", "chung tu"), None),
@@ -43,13 +50,24 @@ KINDS: tuple[Kind, ...] = (
     Kind("khac", "Giấy tờ khác", (), 10),
 )
 OTHER = "khac"
+# Rows of the catalogue's component tables that are notes about how to submit, not documents.
+_NOTES = ("truong hop", "nguoi tiep nhan", "nguoi yeu cau", "nguoi co yeu cau", "doi voi", "ca nhan co quyen")
 BY_CODE = {kind.code: kind for kind in KINDS}
 
 
 def classify(name: str) -> str:
-    """The kind of a component or result from its name: the first kind one of whose keywords it contains."""
-    folded = fold(name)
+    """The kind of a component or result from its name: the kind whose keyword comes first in it.
+
+    The document a component names comes first ("Văn bản ủy quyền ... đăng ký khai sinh" is a power of
+    attorney, "Tờ khai đăng ký khai sinh" a form); later words describe its purpose.
+    """
+    folded = fold(name).lstrip("-+• ")
+    if folded.startswith(_NOTES):
+        return OTHER
+    best, best_at = OTHER, len(folded) + 1
     for kind in KINDS:
-        if any(keyword in folded for keyword in kind.keywords):
-            return kind.code
-    return OTHER
+        for keyword in kind.keywords:
+            at = folded.find(keyword)
+            if 0 <= at < best_at:
+                best, best_at = kind.code, at
+    return best

@@ -24,15 +24,17 @@ Pure Python on Pillow and pypdf: no Django here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
+import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError
 
@@ -206,6 +208,22 @@ def _format_size(size: int) -> str:
     return f"{text} {unit}"
 
 
+_DECODING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Refuse truncated images even when another library (WeasyPrint does, at import) has told Pillow to
+    accept them: ``ImageFile.LOAD_TRUNCATED_IMAGES`` is process-wide, so it is set back afterwards."""
+    with _DECODING:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _open_image(page: ScanPage, content_type: str, *, max_pixels: int) -> Image.Image:
     """The image fully decoded (a truncated or corrupted file fails here), within ``max_pixels``."""
     name = page.name
@@ -226,7 +244,8 @@ def _open_image(page: ScanPage, content_type: str, *, max_pixels: int) -> Image.
         if width * height > max_pixels:
             raise _too_many_pixels(name, kind, (width, height), max_pixels)
         try:
-            image.load()
+            with _strict_decoding():
+                image.load()
         except Image.DecompressionBombError as error:
             raise _too_many_pixels(name, kind, (width, height), max_pixels) from error
         except Exception as error:

@@ -146,6 +146,48 @@ def dossier_digitise(
     return stored
 
 
+def dossier_result_sign(
+    *, dossier: Dossier, actor: User, upload: UploadedFile, passphrase: str
+) -> DossierFile:
+    """Sign an electronic result (PDF) with the processing agency's certificate and attach it to the dossier.
+
+    A result signed so is filed in the store when returned and can be reused: its signature verifies.
+    """
+    if not actor_roles(dossier=dossier, user=actor) - {"applicant"}:
+        raise PermissionDeniedError("Bạn không có quyền trên hồ sơ này.")
+    upload.seek(0)
+    pdf: bytes = upload.read()
+    if not pdf.startswith(b"%PDF-"):
+        raise StoreError("Kết quả điện tử cần ký số phải là tệp PDF.", fields={"result": ["not a pdf"]})
+    profile = issuing.issuer_profile(dossier.processing_agency)
+    with profile.certificate.open("rb") as handle:
+        pkcs12 = handle.read()
+    appearance = signing.SignatureAppearance(
+        signer_name=actor.get_full_name(),
+        signer_title="",
+        organization=dossier.processing_agency.name,
+        signed_at=clock.now(),
+        reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
+        extra_lines=(f"Hồ sơ: {dossier.code}",),
+    )
+    try:
+        signed = signing.sign_pdf(pdf, pkcs12=pkcs12, passphrase=passphrase, appearance=appearance)
+    except signing.SigningError as error:
+        message = (
+            "Mật khẩu chứng thư số không đúng."
+            if getattr(error, "kind", "") == "wrong_passphrase"
+            else f"Không ký số được kết quả: {error}"
+        )
+        raise StoreError(message, fields={"passphrase": [str(error)]}) from error
+    return dossier_services.dossier_attach_file(
+        dossier=dossier,
+        actor=actor,
+        upload=_upload(upload.name or "ket-qua.pdf", signed),
+        component=None,
+        kind=DossierFile.Kind.RESULT,
+    )
+
+
 def _certify(
     pdf: bytes, *, agency_name: str, actor: User, passphrase: str, at: dt.datetime, dossier: Dossier
 ) -> bytes:

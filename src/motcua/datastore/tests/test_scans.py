@@ -563,3 +563,20 @@ def test_random_bytes_raise_only_scan_errors(prefix: bytes, body: bytes) -> None
     except ScanError as error:
         refusal = error
     assert refusal is None or name in str(refusal)
+
+
+def test_truncated_images_are_refused_even_after_weasyprint_loosened_pillow() -> None:
+    """WeasyPrint sets ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when imported; scans must not care."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from motcua.datastore import scans
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 400), "red").save(buffer, "JPEG")
+    truncated = buffer.getvalue()[: len(buffer.getvalue()) // 2]
+    with pytest.raises(scans.ScanError) as raised:
+        scans.check_page(scans.ScanPage("cut.jpg", truncated), max_bytes=10_000_000)
+    assert raised.value.code == "unreadable"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it

@@ -18,6 +18,7 @@ from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.datastore import selectors as store_selectors
+from motcua.datastore import services as store_services
 from motcua.dossiers import documents, exports, printing, selectors, services
 from motcua.dossiers.access import access_dossier_by_code, actor_roles, official_agency_ids
 from motcua.dossiers.models import Channel
@@ -218,9 +219,15 @@ def upload_result(request: HttpRequest, code: str) -> HttpResponse:
             raise DomainError("Hãy chọn tệp kết quả.")
         if not actor_roles(dossier=dossier, user=user) - {"applicant"}:
             raise DomainError("Bạn không có quyền trên hồ sơ này.")
-        services.dossier_attach_file(
-            dossier=dossier, actor=user, upload=result, component=None, kind="result"
-        )
+        passphrase = request.POST.get("passphrase", "")
+        if passphrase:
+            store_services.dossier_result_sign(
+                dossier=dossier, actor=user, upload=result, passphrase=passphrase
+            )
+        else:
+            services.dossier_attach_file(
+                dossier=dossier, actor=user, upload=result, component=None, kind="result"
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
