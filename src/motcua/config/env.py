@@ -33,6 +33,11 @@ VARIABLES = [
     Variable(
         "MOTCUA_TRUST_ROOTS", "", "comma-separated PEM files of CAs trusted on stored documents' signatures"
     ),
+    Variable(
+        "FEEDBACK_DEADLINES",
+        "accept=2,info=5,answer=15,publish=2",
+        "working days to accept/refuse, ask for information, answer and publish feedback",
+    ),
     Variable("TIME_ZONE", "Asia/Ho_Chi_Minh", "the province's time zone"),
     Variable(
         "OFFICE_HOURS",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.datastore",
+    "motcua.feedback",
     "motcua.notifications",
     "motcua.demo",
 ]
@@ -156,6 +157,7 @@ MOTCUA_ZALO_BACKEND = env.get("ZALO_BACKEND", "motcua.notifications.backends.Log
 MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 MOTCUA_OFFICE_HOURS = env.get("OFFICE_HOURS", "07:30-11:30,13:30-17:30")
+MOTCUA_FEEDBACK_DEADLINES = env.get("FEEDBACK_DEADLINES", "accept=2,info=5,answer=15,publish=2")
 MOTCUA_TRUST_ROOTS = [p.strip() for p in env.get("MOTCUA_TRUST_ROOTS", "").split(",") if p.strip()]
 
 SESSION_COOKIE_HTTPONLY = True

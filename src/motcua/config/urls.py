@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lich-lam-viec/", include("motcua.worktime.urls")),
     path("", include("motcua.documents.urls")),
     path("", include("motcua.datastore.urls")),
+    path("", include("motcua.feedback.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]
