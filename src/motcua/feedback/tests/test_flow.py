@@ -217,3 +217,31 @@ def test_the_public_page_shows_answers_without_personal_data(world: World) -> No
     assert "Nguyễn Văn An" not in shown.content + shown.answer
     assert "0912000001" not in shown.content
     assert "đã bố trí thêm cán bộ" in shown.answer
+
+
+def test_reminders_before_the_deadline_go_to_leaders_then_to_the_handler(world: World) -> None:
+    from motcua.feedback.reminders import feedback_remind
+
+    world.leader.email = "lanhdao@dongkinh.example"
+    world.leader.save()
+    world.specialist.email = "chuyenvien@dongkinh.example"
+    world.specialist.save()
+    with clock.frozen(MONDAY):
+        feedback = services.feedback_submit(submission=about_conduct(world))  # accept by Wed 4/3
+    with clock.frozen(MONDAY + dt.timedelta(days=1)):  # Tuesday: due within one working day
+        assert feedback_remind() == 1
+        assert feedback_remind() == 1  # same message, nothing new
+    act(feedback, world.leader, Action.ACCEPT, MONDAY + dt.timedelta(days=1))
+    feedback = act(
+        Feedback.objects.get(),
+        world.leader,
+        Action.ASSIGN,
+        MONDAY + dt.timedelta(days=1),
+        handler=world.specialist,
+    )
+    with clock.frozen(dt.datetime(2026, 3, 23, 9, 0, tzinfo=Z)):  # Monday: the answer is due Tuesday 24/3
+        assert feedback_remind() == 1
+    recipients = sorted(
+        Notification.objects.filter(subject__contains="sắp đến hạn").values_list("recipient", flat=True)
+    )
+    assert recipients == ["chuyenvien@dongkinh.example", "lanhdao@dongkinh.example"]
