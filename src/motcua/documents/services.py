@@ -252,7 +252,11 @@ def _set_recipients(document: OutgoingDocument, data: DraftInput) -> None:
 def outgoing_update_draft(*, document: OutgoingDocument, actor: User, data: DraftInput) -> OutgoingDocument:
     """Change a draft's metadata; only its drafter, only while it is a draft."""
     with transaction.atomic(durable=True):
-        locked = OutgoingDocument.objects.select_for_update().select_related("agency").get(pk=document.pk)
+        locked = (
+            OutgoingDocument.objects.select_for_update(of=("self",))
+            .select_related("agency")
+            .get(pk=document.pk)
+        )
         _check_editable(locked, actor)
         _check_draft(locked.agency, data)
         _apply_draft(locked, data)
@@ -336,7 +340,7 @@ def outgoing_act(
     data = data or OutgoingInput()
     with transaction.atomic(durable=True):
         locked = (
-            OutgoingDocument.objects.select_for_update()
+            OutgoingDocument.objects.select_for_update(of=("self",))
             .select_related("agency", "document_type", "signer")
             .get(pk=document.pk)
         )
@@ -564,7 +568,11 @@ def incoming_act(
     """Apply one handling action to an incoming document; refuse (and change nothing) when not allowed."""
     data = data or HandlingInput()
     with transaction.atomic(durable=True):
-        locked = IncomingDocument.objects.select_for_update().select_related("agency").get(pk=document.pk)
+        locked = (
+            IncomingDocument.objects.select_for_update(of=("self",))
+            .select_related("agency")
+            .get(pk=document.pk)
+        )
         if locked.status not in INCOMING[action].source:
             label = INCOMING_STATUS_LABELS[IncomingStatus(locked.status)]
             raise DocumentWorkflowError(

@@ -256,7 +256,11 @@ def dossier_act(*, dossier: Dossier, actor: User, action: Action, data: ActionIn
     data = data or ActionInput()
     now = clock.now()
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version")
+            .get(pk=dossier.pk)
+        )
         before = Status(locked.status)
         transition = find_transition(action, before)
         if transition is None:

@@ -188,7 +188,7 @@ def feedback_act(
     """Apply one action; refuse with a clear message (and change nothing) when it is not allowed."""
     data = data or ActInput()
     with transaction.atomic(durable=True):
-        locked = Feedback.objects.select_for_update().select_related("agency").get(pk=feedback.pk)
+        locked = Feedback.objects.select_for_update(of=("self",)).select_related("agency").get(pk=feedback.pk)
         rule = TRANSITIONS[action]
         if locked.status not in rule.source:
             raise FeedbackWorkflowError(
