@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.datastore",
     "motcua.feedback",
+    "motcua.reports",
     "motcua.notifications",
     "motcua.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.documents.urls")),
     path("", include("motcua.datastore.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.reports.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]

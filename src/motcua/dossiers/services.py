@@ -240,6 +240,7 @@ def dossier_register_at_desk(
         dossier.code = dossier_code_issue(agency=agency, day=now.date())
         dossier.due_at = dossier.original_due_at = deadlines.appointment_from(dossier, now)
         dossier.save()
+        signals.dossier_received.send(sender=Dossier, dossier=dossier)
         notify_applicant(dossier, _event(dossier, officer, "register", None, Status.RECEIVED))
         audit_record(actor=officer, action="dossier.register", obj=dossier, code=dossier.code)
     return dossier
@@ -303,8 +304,9 @@ def _finish(dossier: Dossier, now: dt.datetime) -> None:
     # A second supplement request makes the dossier late whatever the dates (national portal's rule).
     if dossier.supplement_rounds > 1:
         dossier.outcome = "late"
-        return
-    dossier.outcome = classify_outcome(now, dossier.due_at, now) or ""
+    else:
+        dossier.outcome = classify_outcome(now, dossier.due_at, now) or ""
+    signals.dossier_finished.send(sender=Dossier, dossier=dossier)
 
 
 def _event(
@@ -336,6 +338,7 @@ def _submit(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) 
 
 def _accept(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
     dossier.received_at = now
+    signals.dossier_received.send(sender=Dossier, dossier=dossier)
     dossier.received_by = actor
     dossier.due_at = dossier.original_due_at = deadlines.appointment_from(dossier, now)
 

@@ -1,9 +1,13 @@
 """Signals other apps listen to, so the dossier core does not import them.
 
-``result_returned`` is sent inside the transaction that returns the result (sender: ``Dossier``,
-``dossier``: the dossier): the electronic document store files the result under its owner then.
+All are sent inside the transaction that makes the change (sender: ``Dossier``, ``dossier``: the dossier):
+``result_returned`` when the result is returned (the electronic document store files it then);
+``dossier_received`` when a dossier is received, ``dossier_finished`` when it is finished with its outcome
+set (the reports keep their daily aggregates with them).
 """
 
 from django.dispatch import Signal
 
 result_returned = Signal()
+dossier_received = Signal()
+dossier_finished = Signal()
