@@ -32,8 +32,8 @@ from motcua.catalog.sources import (
 )
 from motcua.demo import catalog as plan
 from motcua.demo import documents as demo_documents
-from motcua.reports.aggregates import stats_rebuild
 from motcua.demo import dossiers as demo_dossiers
+from motcua.reports.aggregates import stats_rebuild
 
 CATALOGUE_FOLDER = "tthc-dvcqg"
 DETAILS_FILE = "tthc_details_6ministries.jsonl.gz"
