@@ -13,6 +13,7 @@ from motcua.accounts.auth import API_AUTH
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency, OrgUnit
 from motcua.core.errors import ERROR_RESPONSES, DomainError, NotFoundError
+from motcua.core.pagination import capped_count
 from motcua.documents import exchange, registers_export, selectors, services
 from motcua.documents.access import (
     access_incoming,
@@ -208,7 +209,8 @@ def outgoing_list(request: HttpRequest, query: Query[SearchQuery]) -> OutgoingPa
     start = (query.page - 1) * query.page_size
     roles = document_agency_roles(user)
     items = [_outgoing_out(d, user, roles) for d in qs[start : start + query.page_size]]
-    return OutgoingPageOut(count=qs.count(), items=items)
+    count, more = capped_count(qs)
+    return OutgoingPageOut(count=count, count_is_capped=more, items=items)
 
 
 def _draft_input(payload: DraftIn, agency: Agency) -> services.DraftInput:
@@ -406,7 +408,8 @@ def incoming_list(request: HttpRequest, query: Query[SearchQuery]) -> IncomingPa
     start = (query.page - 1) * query.page_size
     roles = document_agency_roles(user)
     items = [_incoming_out(d, user, roles) for d in qs[start : start + query.page_size]]
-    return IncomingPageOut(count=qs.count(), items=items)
+    count, more = capped_count(qs)
+    return IncomingPageOut(count=count, count_is_capped=more, items=items)
 
 
 @router.post(

@@ -88,7 +88,8 @@ class OutgoingDetailOut(OutgoingOut):
 
 
 class OutgoingPageOut(Schema):
-    count: int
+    count: int = Field(..., description="Matches, counted up to 10,000")
+    count_is_capped: bool = Field(False, description="True when there are more than `count` matches")
     items: list[OutgoingOut]
 
 
@@ -148,7 +149,8 @@ class IncomingDetailOut(IncomingOut):
 
 
 class IncomingPageOut(Schema):
-    count: int
+    count: int = Field(..., description="Matches, counted up to 10,000")
+    count_is_capped: bool = Field(False, description="True when there are more than `count` matches")
     items: list[IncomingOut]
 
 

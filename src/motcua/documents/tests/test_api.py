@@ -336,3 +336,21 @@ def test_exchange_statuses_travel_back_from_outside_as_edxml_messages(
     [row] = recorded.json()["recipients"]
     assert (row["delivery"], row["exchange_status"]) == ("edxml", "04")
     assert foreign.status_code == 403
+
+
+def test_lists_count_up_to_a_cap(
+    client: Client,
+    sender: Office,
+    receiver: Office,
+    official_letter: DocumentType,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from motcua.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(pagination.capped_count, "__defaults__", (2,))
+    with clock.frozen(MOMENT):
+        for _ in range(3):
+            issued_letter(client, sender, receiver, official_letter)
+    body = client.get("/api/v1/documents/outgoing", headers=bearer(sender.clerk)).json()
+    assert (body["count"], body["count_is_capped"], len(body["items"])) == (2, True, 3)

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency, OrgUnit
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.pagination import CappedPaginator
 from motcua.documents import exchange, registers_export, selectors, services
 from motcua.documents.access import (
     access_incoming,
@@ -120,7 +120,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         return refused
     user = _user(request)
     flt = _search_filter(request)
-    page = Paginator(selectors.outgoing_search(user, flt), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.outgoing_search(user, flt), 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "flt": flt,
@@ -140,7 +140,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         return refused
     user = _user(request)
     flt = _search_filter(request)
-    page = Paginator(selectors.incoming_search(user, flt), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.incoming_search(user, flt), 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "flt": flt,
