@@ -1,4 +1,4 @@
-"""Counting what a list shows without counting millions: the count stops at a cap ("10 000+").
+"""Counting what a list shows without counting millions: the count stops at a cap ("1 000+").
 
 A search for a common word matches most of a register; counting every match costs more than showing the
 page. ``capped_count`` runs ``SELECT COUNT(*) FROM (... LIMIT cap + 1)``, which stops early.
@@ -12,7 +12,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:

@@ -415,6 +415,7 @@ class IncomingDocument(models.Model):
             models.Index(fields=["agency", "status", "handling_due_on"], name="incoming_handling_idx"),
             models.Index(fields=["handler", "status"], name="incoming_handler_idx"),
             models.Index(fields=["agency", "number_symbol"], name="incoming_symbol_idx"),
+            models.Index(fields=["agency", "-arrived_at", "-id"], name="incoming_arrived_idx"),
         ]
 
     def __str__(self) -> str:

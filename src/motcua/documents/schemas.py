@@ -88,7 +88,7 @@ class OutgoingDetailOut(OutgoingOut):
 
 
 class OutgoingPageOut(Schema):
-    count: int = Field(..., description="Matches, counted up to 10,000")
+    count: int = Field(..., description="Matches, counted up to 1,000")
     count_is_capped: bool = Field(False, description="True when there are more than `count` matches")
     items: list[OutgoingOut]
 
@@ -149,7 +149,7 @@ class IncomingDetailOut(IncomingOut):
 
 
 class IncomingPageOut(Schema):
-    count: int = Field(..., description="Matches, counted up to 10,000")
+    count: int = Field(..., description="Matches, counted up to 1,000")
     count_is_capped: bool = Field(False, description="True when there are more than `count` matches")
     items: list[IncomingOut]
 

@@ -70,11 +70,16 @@ def _filtered(qs: QuerySet[_Doc], flt: DocumentFilter, *, day_field: str) -> Que
         qs = qs.filter(search_folded__contains=word)
     exact = {"agency_id": flt.agency_id, "status": flt.status, "urgency": flt.urgency, "year": flt.year}
     qs = qs.filter(**{field: value for field, value in exact.items() if value})
+    # A timestamp range from local midnights, not ``__date``: casting each row to a date defeats the index.
     if flt.date_from:
-        qs = qs.filter(**{f"{day_field}__date__gte": flt.date_from})
+        qs = qs.filter(**{f"{day_field}__gte": _midnight(flt.date_from)})
     if flt.date_to:
-        qs = qs.filter(**{f"{day_field}__date__lte": flt.date_to})
+        qs = qs.filter(**{f"{day_field}__lt": _midnight(flt.date_to + dt.timedelta(days=1))})
     return qs
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=clock.local_zone())
 
 
 def outgoing_search(user: User, flt: DocumentFilter) -> QuerySet[OutgoingDocument]:
