@@ -41,9 +41,11 @@ def reuse_offers(*, dossier: Dossier) -> list[Offer]:
     components = list(dossier.procedure_version.components.order_by("pk"))
     if not number:
         return [Offer(c, [], None) for c in components]
-    documents = list(
-        valid_documents(owner_kind=dossier.applicant_kind, owner_number=number, on=clock.today())[:200]
-    )
+    wanted = {kinds.classify(c.name) for c in components} - {kinds.OTHER}
+    # Only the kinds the components ask for, newest first: an owner with hundreds of documents still gets
+    # every matching one offered (the filter runs in the index, not after a cut).
+    valid = valid_documents(owner_kind=dossier.applicant_kind, owner_number=number, on=clock.today())
+    documents = list(valid.filter(kind__code__in=wanted)[:500])
     used = {
         r.dossier_file.component_id: r.document
         for r in Reuse.objects.filter(dossier=dossier).select_related("document", "dossier_file")
