@@ -14,6 +14,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Component
 from motcua.core.errors import ERROR_RESPONSES, DomainError, NotFoundError
+from motcua.core.pagination import capped_count
 from motcua.datastore import access, scans, selectors, services
 from motcua.datastore.models import StoredDocument
 from motcua.dossiers.access import access_dossier_by_code, access_draft, official_agency_ids
@@ -124,12 +125,27 @@ def _out(d: StoredDocument) -> StoredOut:
     )
 
 
-@router.get("", response={200: list[StoredOut], **ERROR_RESPONSES}, summary="My stored documents")
-def mine(request: HttpRequest) -> list[StoredOut]:
+class ListQuery(Schema):
+    page: int = SchemaField(1, ge=1, le=10_000)
+    page_size: int = SchemaField(50, ge=1, le=200)
+
+
+class StoredPageOut(Schema):
+    count: int = SchemaField(..., description="Documents, counted up to 1,000")
+    count_is_capped: bool
+    items: list[StoredOut]
+
+
+@router.get("", response={200: StoredPageOut, **ERROR_RESPONSES}, summary="My stored documents, newest first")
+def mine(request: HttpRequest, query: Query[ListQuery]) -> StoredPageOut:
     documents = (
         access.owned_by(_user(request)).select_related("kind", "agency", "dossier").order_by("-filed_at")
     )
-    return [_out(d) for d in documents[:500]]
+    start = (query.page - 1) * query.page_size
+    count, more = capped_count(documents)
+    return StoredPageOut(
+        count=count, count_is_capped=more, items=[_out(d) for d in documents[start : start + query.page_size]]
+    )
 
 
 @router.get("/{pk}", response={200: StoredDetailOut, **ERROR_RESPONSES}, summary="One of my documents")

@@ -49,8 +49,9 @@ def test_digitise_list_open_and_reuse_through_the_api(client: Client, store: Sto
     assert refused.json()["fields"] == {"pages": ["unsupported_type"]}
 
     mine = client.get("/api/v1/store", headers=bearer(world.citizen)).json()
-    assert [d["id"] for d in mine] == [body["id"]]
-    assert client.get("/api/v1/store", headers=bearer(world.other_citizen)).json() == []
+    assert [d["id"] for d in mine["items"]] == [body["id"]]
+    assert mine["count"] == 1
+    assert client.get("/api/v1/store", headers=bearer(world.other_citizen)).json()["items"] == []
     opened = client.get(f"/api/v1/store/{body['id']}/file", headers=bearer(world.citizen))
     assert opened["content-type"] == "application/pdf"
     stranger = client.get(f"/api/v1/store/{body['id']}/file", headers=bearer(world.outsider))
