@@ -21,7 +21,7 @@ def valid_documents(*, owner_kind: str, owner_number: str, on: dt.date) -> Query
             owner_kind=owner_kind, owner_number=owner_number, kind__is_reusable=True
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-        .select_related("kind", "agency")
+        .select_related("kind", "agency", "dossier")
         .order_by("-filed_at")
     )
 

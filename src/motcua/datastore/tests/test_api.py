@@ -86,3 +86,27 @@ def test_digitise_list_open_and_reuse_through_the_api(client: Client, store: Sto
         headers=bearer(world.outsider),
     )
     assert outsider.status_code == 404
+
+
+def test_the_reuse_lookup_costs_the_same_queries_for_one_or_three_documents(
+    client: Client, store: Store, django_assert_max_num_queries: object
+) -> None:
+    from motcua.datastore.tests.test_store import MOTHER, digitise, received
+
+    world = store.world
+    dossier = received(store)
+    digitise(store, dossier, tagging=MOTHER)
+    with clock.frozen(at(8)):
+        draft = dossier_create_draft(
+            procedure=store.second, agency=world.agency, owner=world.citizen, applicant=AN
+        )
+    headers = bearer(world.citizen)
+    client.get(f"/api/v1/store/dossiers/{draft.pk}/offers", headers=headers)  # the token's first use
+    with django_assert_max_num_queries(20) as one:  # type: ignore[operator]
+        client.get(f"/api/v1/store/dossiers/{draft.pk}/offers", headers=headers)
+    digitise(store, dossier, tagging=MOTHER)
+    digitise(store, dossier, tagging=MOTHER)
+    with django_assert_max_num_queries(20) as three:  # type: ignore[operator]
+        body = client.get(f"/api/v1/store/dossiers/{draft.pk}/offers", headers=headers).json()
+    assert sum(len(o["documents"]) for o in body) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
