@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import User
 from motcua.catalog.models import Component
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.params import date_param, int_param
 from motcua.datastore import access, scans, services
 from motcua.datastore.models import StoredDocument
 from motcua.dossiers.access import access_dossier_by_code, access_draft
@@ -21,17 +20,6 @@ from motcua.dossiers.models import Dossier
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @login_required
@@ -78,9 +66,9 @@ def open_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reuse(request: HttpRequest, dossier: Dossier) -> None:
     post = request.POST
-    component = Component.objects.filter(pk=_int(post.get("component")) or 0).first()
+    component = Component.objects.filter(pk=int_param(post.get("component")) or 0).first()
     document = (
-        StoredDocument.objects.filter(pk=_int(post.get("document")) or 0).select_related("kind").first()
+        StoredDocument.objects.filter(pk=int_param(post.get("document")) or 0).select_related("kind").first()
     )
     try:
         if component is None or document is None:
@@ -129,7 +117,7 @@ def digitise(request: HttpRequest, code: str) -> HttpResponse:
     """The desk scans a paper component (several pages), tags it and certifies it with a signature."""
     dossier = _desk_dossier(request, code)
     post = request.POST
-    component = dossier.procedure_version.components.filter(pk=_int(post.get("component")) or 0).first()
+    component = dossier.procedure_version.components.filter(pk=int_param(post.get("component")) or 0).first()
     pages = [scans.ScanPage(name=f.name or "trang", data=f.read()) for f in request.FILES.getlist("pages")]
     try:
         if component is None:
@@ -144,8 +132,8 @@ def digitise(request: HttpRequest, code: str) -> HttpResponse:
                 owner_name=post.get("owner_name", ""),
                 owner_kind=post.get("owner_kind", "person"),
                 issuing_body=post.get("issuing_body", ""),
-                issued_on=_date(post.get("issued_on")),
-                expires_on=_date(post.get("expires_on")),
+                issued_on=date_param(post.get("issued_on")),
+                expires_on=date_param(post.get("expires_on")),
             ),
             passphrase=post.get("passphrase", ""),
         )

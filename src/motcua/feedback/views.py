@@ -16,6 +16,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.params import int_param
 from motcua.feedback import selectors, services
 from motcua.feedback.models import Feedback, Subject
 from motcua.feedback.workflow import ACTION_LABELS, SENDER, Action, allowed
@@ -25,10 +26,6 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
 def _agencies() -> list[Agency]:
     return list(Agency.objects.valid_on(clock.today()).order_by("kind", "name"))
 
@@ -36,7 +33,7 @@ def _agencies() -> list[Agency]:
 def public(request: HttpRequest) -> HttpResponse:
     """Answered feedback, searchable, without personal data; each agency's figures for the year."""
     q = request.GET.get("q", "").strip()[:200]
-    agency_id = _int(request.GET.get("agency"))
+    agency_id = int_param(request.GET.get("agency"))
     page = Paginator(selectors.published(q=q, agency_id=agency_id), 20).get_page(request.GET.get("page"))
     today = clock.today()
     context = {
@@ -64,7 +61,7 @@ def send(request: HttpRequest) -> HttpResponse:
             sender_phone=post.get("sender_phone", ""),
             sender_email=post.get("sender_email", ""),
             sender_address=post.get("sender_address", ""),
-            agency=Agency.objects.filter(pk=_int(post.get("agency")) or 0).first(),
+            agency=Agency.objects.filter(pk=int_param(post.get("agency")) or 0).first(),
             procedure=Procedure.objects.filter(code=post.get("procedure", "").strip()).first(),
             dossier_code=post.get("dossier_code", ""),
             files=request.FILES.getlist("files"),
@@ -128,7 +125,7 @@ def sender_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             action=chosen,
             phone=phone,
             data=services.ActInput(
-                note=request.POST.get("note", ""), rating=_int(request.POST.get("rating"))
+                note=request.POST.get("note", ""), rating=int_param(request.POST.get("rating"))
             ),
         )
     except DomainError as error:
@@ -198,8 +195,8 @@ def official_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             action=chosen,
             data=services.ActInput(
                 note=post.get("note", ""),
-                handler=User.objects.filter(pk=_int(post.get("handler")) or 0).first(),
-                agency=Agency.objects.filter(pk=_int(post.get("agency")) or 0).first(),
+                handler=User.objects.filter(pk=int_param(post.get("handler")) or 0).first(),
+                agency=Agency.objects.filter(pk=int_param(post.get("agency")) or 0).first(),
             ),
         )
     except DomainError as error:

@@ -17,19 +17,9 @@ from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.core.params import date_param, int_param
 from motcua.documents.rendering import html_to_pdf
 from motcua.reports import indices, selectors
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().lstrip("-").isdigit() else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def period_from(query: dict[str, str]) -> selectors.Period:
@@ -37,15 +27,15 @@ def period_from(query: dict[str, str]) -> selectors.Period:
     today = clock.today()
     kind = query.get("period", "year")
     if kind == "range":
-        start, end = _date(query.get("date_from")), _date(query.get("date_to"))
+        start, end = date_param(query.get("date_from")), date_param(query.get("date_to"))
         if start is None or end is None:
             raise selectors.InvalidPeriodError("Hãy nhập ngày bắt đầu và ngày kết thúc.")
         return selectors.Period.checked(start, end)
-    year = _int(query.get("year")) or today.year
+    year = int_param(query.get("year")) or today.year
     if not 2000 <= year <= 2100:
         raise selectors.InvalidPeriodError("Năm báo cáo không hợp lệ.", fields={"year": ["range"]})
     default = today.month if kind == "month" else (today.month - 1) // 3 + 1
-    return selectors.Period.named(kind, year=year, number=_int(query.get("number")) or default)
+    return selectors.Period.named(kind, year=year, number=int_param(query.get("number")) or default)
 
 
 def visible_agencies(user: User) -> tuple[list[Agency], bool]:
@@ -72,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Trang này dành cho cán bộ, công chức.")
         return redirect("portal:home")
     query = request.GET.dict()
-    chosen = next((a for a in agencies if a.pk == _int(query.get("agency"))), None)
+    chosen = next((a for a in agencies if a.pk == int_param(query.get("agency"))), None)
     if chosen is None and not province:
         chosen = agencies[0]
     try:

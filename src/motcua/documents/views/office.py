@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency, OrgUnit
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.pagination import CappedPaginator
+from motcua.core.params import date_param, int_param
 from motcua.documents import exchange, registers_export, selectors, services
 from motcua.documents.access import (
     access_incoming,
@@ -59,17 +59,6 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _my_agencies(user: User) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=document_agency_roles(user)).order_by("name"))
 
@@ -99,13 +88,13 @@ def _search_filter(request: HttpRequest) -> selectors.DocumentFilter:
     get = request.GET
     return selectors.DocumentFilter(
         q=get.get("q", "").strip()[:200],
-        agency_id=_int(get.get("agency")),
+        agency_id=int_param(get.get("agency")),
         status=get.get("status", "").strip()[:12],
         type_name=get.get("type", "").strip()[:100],
         urgency=get.get("urgency", "").strip()[:12],
-        date_from=_date(get.get("date_from")),
-        date_to=_date(get.get("date_to")),
-        year=_int(get.get("year")),
+        date_from=date_param(get.get("date_from")),
+        date_to=date_param(get.get("date_to")),
+        year=int_param(get.get("year")),
     )
 
 
@@ -154,14 +143,14 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
 
 def _draft_from_post(request: HttpRequest, agency: Agency) -> services.DraftInput:
     post = request.POST
-    document_type = DocumentType.objects.filter(pk=_int(post.get("document_type")) or 0).first()
-    signer = User.objects.filter(pk=_int(post.get("signer")) or 0).first()
+    document_type = DocumentType.objects.filter(pk=int_param(post.get("document_type")) or 0).first()
+    signer = User.objects.filter(pk=int_param(post.get("signer")) or 0).first()
     if document_type is None or signer is None:
         raise DomainError("Hãy chọn loại văn bản và người ký.")
-    recipients = services.recipients_from_ids([i for i in map(_int, post.getlist("recipients")) if i])
-    paper = services.recipients_from_ids([i for i in map(_int, post.getlist("paper_recipients")) if i])
+    recipients = services.recipients_from_ids([i for i in map(int_param, post.getlist("recipients")) if i])
+    paper = services.recipients_from_ids([i for i in map(int_param, post.getlist("paper_recipients")) if i])
     reply_to = None
-    reply_id = _int(post.get("reply_to"))
+    reply_id = int_param(post.get("reply_to"))
     if reply_id is not None:
         reply_to = IncomingDocument.objects.filter(pk=reply_id, agency=agency).first()
     return services.DraftInput(
@@ -176,7 +165,7 @@ def _draft_from_post(request: HttpRequest, agency: Agency) -> services.DraftInpu
         recipients=recipients,
         paper_recipients=paper,
         external_recipients=post.get("external_recipients", "").splitlines(),
-        due_on=_date(post.get("due_on")),
+        due_on=date_param(post.get("due_on")),
         reply_to=reply_to,
     )
 
@@ -190,7 +179,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     agencies = _my_agencies(user)
     if request.method == "POST":
-        agency = next((a for a in agencies if a.pk == _int(request.POST.get("agency"))), None)
+        agency = next((a for a in agencies if a.pk == int_param(request.POST.get("agency"))), None)
         try:
             if agency is None:
                 raise DomainError("Hãy chọn cơ quan ban hành.")
@@ -206,7 +195,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đã lưu dự thảo.")
             return redirect("documents:outgoing", pk=document.pk)
     reply_to = None
-    reply_id = _int(request.GET.get("reply_to"))
+    reply_id = int_param(request.GET.get("reply_to"))
     if reply_id is not None:
         reply_to = IncomingDocument.objects.filter(pk=reply_id, agency__in=agencies).first()
     context = {
@@ -255,7 +244,7 @@ def outgoing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValueError:
         messages.error(request, "Thao tác không hợp lệ.")
         return redirect("documents:outgoing", pk=pk)
-    reviewer = User.objects.filter(pk=_int(request.POST.get("reviewer")) or 0).first()
+    reviewer = User.objects.filter(pk=int_param(request.POST.get("reviewer")) or 0).first()
     try:
         services.outgoing_act(
             document=document,
@@ -331,7 +320,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
     agencies = _my_agencies(user)
     post = request.POST
     if request.method == "POST":
-        agency = next((a for a in agencies if a.pk == _int(post.get("agency"))), None)
+        agency = next((a for a in agencies if a.pk == int_param(post.get("agency"))), None)
         try:
             if agency is None:
                 raise DomainError("Hãy chọn cơ quan nhận.")
@@ -343,7 +332,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
                     actor=user, agency=agency, data=package.read(exchange.MAX_PACKAGE_BYTES + 1)
                 )
             else:
-                issued_on = _date(post.get("issued_on"))
+                issued_on = date_param(post.get("issued_on"))
                 if issued_on is None:
                     raise DomainError("Hãy nhập ngày của văn bản.")
                 arrival = Arrival(
@@ -355,7 +344,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
                     urgency=post.get("urgency", Urgency.NORMAL),
                     confidentiality=post.get("confidentiality", Confidentiality.NORMAL),
                     signer_name=post.get("signer_name", ""),
-                    page_count=_int(post.get("page_count")),
+                    page_count=int_param(post.get("page_count")),
                 )
                 document = services.incoming_register_paper(
                     actor=user,
@@ -412,7 +401,7 @@ def incoming_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, "Thao tác không hợp lệ.")
         return redirect("documents:incoming", pk=pk)
     units = OrgUnit.objects.filter(agency_id=document.agency_id)
-    reply = outgoing_visible_to(user).filter(pk=_int(post.get("reply")) or 0).first()
+    reply = outgoing_visible_to(user).filter(pk=int_param(post.get("reply")) or 0).first()
     try:
         services.incoming_act(
             document=document,
@@ -420,12 +409,12 @@ def incoming_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             action=chosen,
             data=services.HandlingInput(
                 note=post.get("note", ""),
-                handler=User.objects.filter(pk=_int(post.get("handler")) or 0).first(),
-                lead_unit=units.filter(pk=_int(post.get("lead_unit")) or 0).first(),
+                handler=User.objects.filter(pk=int_param(post.get("handler")) or 0).first(),
+                lead_unit=units.filter(pk=int_param(post.get("lead_unit")) or 0).first(),
                 coordinating_units=list(
-                    units.filter(pk__in=[i for i in map(_int, post.getlist("coordinating_units")) if i])
+                    units.filter(pk__in=[i for i in map(int_param, post.getlist("coordinating_units")) if i])
                 ),
-                due_on=_date(post.get("due_on")),
+                due_on=date_param(post.get("due_on")),
                 reply=reply,
             ),
         )
@@ -454,8 +443,8 @@ def register_book(request: HttpRequest, kind: str) -> HttpResponse:
     user = _user(request)
     agencies = _my_agencies(user)
     get = request.GET
-    agency = next((a for a in agencies if a.pk == _int(get.get("agency"))), None)
-    year = _int(get.get("year"))
+    agency = next((a for a in agencies if a.pk == int_param(get.get("agency"))), None)
+    year = int_param(get.get("year"))
     if agency is None or year is None or kind not in ("outgoing", "incoming"):
         return render(request, "documents/registers.html", {"agencies": agencies, "kind": kind})
     try:
@@ -481,10 +470,10 @@ def task_new(request: HttpRequest) -> HttpResponse:
     """A leader gives a task, usually from an incoming document's page."""
     user = _user(request)
     post = request.POST
-    incoming = _incoming(user=user, pk=_int(post.get("incoming")) or 0) if post.get("incoming") else None
+    incoming = _incoming(user=user, pk=int_param(post.get("incoming")) or 0) if post.get("incoming") else None
     agency = incoming.agency if incoming is not None else None
-    owner = User.objects.filter(pk=_int(post.get("owner")) or 0).first()
-    due_on = _date(post.get("due_on"))
+    owner = User.objects.filter(pk=int_param(post.get("owner")) or 0).first()
+    due_on = date_param(post.get("due_on"))
     try:
         if agency is None or owner is None or due_on is None:
             raise DomainError("Hãy chọn người được giao và hạn hoàn thành.")
@@ -514,7 +503,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if task is None:
             raise DomainError("Không tìm thấy công việc.")
-        progress = _int(request.POST.get("progress"))
+        progress = int_param(request.POST.get("progress"))
         if progress is None:
             raise DomainError("Hãy nhập tiến độ từ 0 đến 100%.")
         services.task_report(task=task, actor=user, progress=progress, note=request.POST.get("note", ""))
@@ -530,7 +519,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def grant(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """A leader lets one more official of the agency see a confidential document."""
     user = _user(request)
-    grantee = User.objects.filter(pk=_int(request.POST.get("user")) or 0).first()
+    grantee = User.objects.filter(pk=int_param(request.POST.get("user")) or 0).first()
     target = "documents:outgoing" if kind == "outgoing" else "documents:incoming"
     try:
         if grantee is None:

@@ -17,6 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.core.params import int_param
 from motcua.datastore import selectors as store_selectors
 from motcua.datastore import services as store_services
 from motcua.dossiers import documents, exports, printing, selectors, services
@@ -29,10 +30,6 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -42,9 +39,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     get = request.GET
     filters = selectors.QueueFilters(
-        status=_int(get.get("status")),
+        status=int_param(get.get("status")),
         procedure_code=get.get("procedure", "").strip(),
-        channel=_int(get.get("channel")),
+        channel=int_param(get.get("channel")),
         applicant=get.get("applicant", "").strip(),
         mine_only=get.get("mine") == "1",
     )
@@ -73,7 +70,7 @@ def register(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.filter(pk__in=official_agency_ids(user)).order_by("name")
     if request.method == "POST":
         procedure = Procedure.objects.filter(code=request.POST.get("procedure", "").strip()).first()
-        agency = agencies.filter(pk=_int(request.POST.get("agency")) or 0).first()
+        agency = agencies.filter(pk=int_param(request.POST.get("agency")) or 0).first()
         try:
             if procedure is None or agency is None:
                 raise DomainError("Hãy nhập đúng mã thủ tục và chọn cơ quan.")
@@ -82,7 +79,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 agency=agency,
                 officer=user,
                 applicant=_applicant_from(request),
-                channel=_int(request.POST.get("channel")) or Channel.IN_PERSON,
+                channel=int_param(request.POST.get("channel")) or Channel.IN_PERSON,
                 immediate=request.POST.get("immediate") == "on",
             )
         except DomainError as exc:
@@ -167,7 +164,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         chosen = Action(action)
     except (DomainError, ValueError) as exc:
         raise Http404("Không tìm thấy hồ sơ") from exc
-    assignee = User.objects.filter(pk=_int(request.POST.get("assignee")) or 0).first()
+    assignee = User.objects.filter(pk=int_param(request.POST.get("assignee")) or 0).first()
     new_due = parse_datetime(request.POST.get("new_due_at", "") or "")
     if new_due is not None and new_due.tzinfo is None:
         new_due = new_due.replace(tzinfo=clock.local_zone())
@@ -195,7 +192,7 @@ def upload_scan(request: HttpRequest, code: str) -> HttpResponse:
     try:
         dossier = access_dossier_by_code(user=user, code=code)
         component = dossier.procedure_version.components.filter(
-            pk=_int(request.POST.get("component")) or 0
+            pk=int_param(request.POST.get("component")) or 0
         ).first()
         scan = request.FILES.get("file")
         if component is None or scan is None:
@@ -267,7 +264,7 @@ def register_book(request: HttpRequest) -> HttpResponse:
     """Form 06/07, the desk's register of the dossiers received in a period, as an A4 PDF or an xlsx."""
     user = _user(request)
     agencies = Agency.objects.filter(pk__in=official_agency_ids(user)).order_by("name")
-    agency = agencies.filter(pk=_int(request.GET.get("agency")) or 0).first() or agencies.first()
+    agency = agencies.filter(pk=int_param(request.GET.get("agency")) or 0).first() or agencies.first()
     if agency is None:
         raise Http404("Không có cơ quan")
     today = clock.today()

@@ -13,16 +13,13 @@ from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import Component
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.core.params import int_param
 from motcua.datastore import selectors as store_selectors
 from motcua.dossiers import selectors, services
 from motcua.dossiers.access import access_dossier_by_code, access_draft
 from motcua.dossiers.checklist import is_required
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Action, Status
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _user(request: HttpRequest) -> User:
@@ -92,7 +89,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft_or_404(request, pk)
-    wanted = _int(request.POST.get("component")) or 0
+    wanted = int_param(request.POST.get("component")) or 0
     component = Component.objects.filter(pk=wanted, version=dossier.procedure_version).first()
     upload = request.FILES.get("file")
     try:
@@ -225,7 +222,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
             services.dossier_rate(
                 dossier=dossier,
                 actor=_user(request),
-                rating=_int(request.POST.get("rating")) or 0,
+                rating=int_param(request.POST.get("rating")) or 0,
                 comment=request.POST.get("comment", ""),
             )
         except DomainError as exc:
