@@ -51,9 +51,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import django_setup, get, load_fixed, plan_nodes, plan_summary, say
 from catalog_search import (  # bench/ is not a package: imported from its folder
     REQUEST_TIMEOUT,
-    Sample,
     _check_loopback,
     _version,
     git_state,
@@ -211,17 +211,6 @@ ISSUE_TYPES = ["Công văn", "Quyết định (cá biệt)", "Thông báo", "K�
 ISSUE_TYPE_WEIGHTS = [0.6, 0.2, 0.1, 0.1]  # about the shares of these types among issued documents
 
 
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def _django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
-    django.setup()
-
-
 def _slug(text: str) -> str:
     from motcua.catalog.parsing import fold
 
@@ -326,7 +315,7 @@ def _pki(agency_names: Sequence[str]) -> tuple[bytes, dict[str, bytes], float]:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import transaction
 
     rng = random.Random(args.seed)
@@ -765,7 +754,7 @@ def _blank_columns(cursor: Any, table: str, columns: Sequence[str]) -> dict[str,
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import connection
 
     from motcua.catalog.parsing import fold
@@ -1152,7 +1141,7 @@ def _issue_processes(
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
 
     from motcua.accounts.models import User
     from motcua.agencies.models import Agency
@@ -1371,83 +1360,6 @@ def endpoints(gen: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def _get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> tuple[int, bytes, bool]:
-    conn.request("GET", path, headers=headers)
-    resp = conn.getresponse()
-    body = resp.read()
-    if resp.will_close:
-        conn.close()
-    return resp.status, body, resp.will_close
-
-
-def load_fixed(
-    host: str,
-    port: int,
-    paths: Sequence[str],
-    headers: dict[str, str],
-    *,
-    concurrency: int,
-    requests: int,
-    cap_s: float,
-) -> tuple[Sample, float, bool]:
-    """``concurrency`` threads send ``requests`` GETs in all, ``paths`` in turn; stop at ``cap_s``."""
-    ru0 = resource.getrusage(resource.RUSAGE_SELF)
-    load_before = os.getloadavg()[0]
-    samples = [Sample() for _ in range(concurrency)]
-    lock = threading.Lock()
-    budget = [requests]
-    turn = itertools.count()
-    barrier = threading.Barrier(concurrency + 1)
-    deadline = [0.0]
-
-    def worker(n: int) -> None:
-        out = samples[n]
-        conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
-        barrier.wait()
-        try:
-            while time.perf_counter() < deadline[0]:
-                with lock:
-                    if budget[0] <= 0:
-                        return
-                    budget[0] -= 1
-                    path = paths[next(turn) % len(paths)]
-                t0 = time.perf_counter()
-                try:
-                    status, body, closed = _get(conn, path, headers)
-                except (OSError, http.client.HTTPException) as exc:
-                    out.error(type(exc).__name__)
-                    conn.close()
-                    time.sleep(0.01)
-                    continue
-                elapsed = time.perf_counter() - t0
-                if closed:
-                    out.closes += 1
-                if status != 200:
-                    out.error(f"HTTP {status}")
-                    continue
-                out.latencies.append(elapsed)
-                out.sizes.append(len(body))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(concurrency)]
-    for t in threads:
-        t.start()
-    t0 = time.perf_counter()
-    deadline[0] = t0 + cap_s
-    barrier.wait()
-    for t in threads:
-        t.join(timeout=cap_s + REQUEST_TIMEOUT + 5)
-    elapsed = time.perf_counter() - t0
-    total = Sample()
-    for s in samples:
-        total.merge(s)
-    ru1 = resource.getrusage(resource.RUSAGE_SELF)
-    total.client_cpu_s = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-    total.loadavg = (load_before, os.getloadavg()[0])
-    return total, elapsed, budget[0] > 0
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     _check_loopback(args.host)
     gen = json.loads(Path(args.gen).read_text())
@@ -1464,7 +1376,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for path in paths:
             conn = http.client.HTTPConnection(args.host, args.port, timeout=REQUEST_TIMEOUT)
             t = time.perf_counter()
-            status, body, _ = _get(conn, path, headers)
+            status, body, _ = get(conn, path, headers)
             ms = round((time.perf_counter() - t) * 1000, 1)
             conn.close()
             if status != 200:
@@ -1478,12 +1390,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, paths in eps.items():
         results["endpoints"][name] = {}
         for c in concurrencies:
-            load_fixed(
-                args.host, args.port, paths, headers, concurrency=c, requests=args.warmup, cap_s=args.cap
-            )
-            sample, elapsed, capped = load_fixed(
-                args.host, args.port, paths, headers, concurrency=c, requests=args.requests, cap_s=args.cap
-            )
+            warm = [(paths[i % len(paths)], headers) for i in range(args.warmup)]
+            items = [(paths[i % len(paths)], headers) for i in range(args.requests)]
+            load_fixed(args.host, args.port, warm, concurrency=c, cap_s=args.cap)
+            sample, elapsed, capped = load_fixed(args.host, args.port, items, concurrency=c, cap_s=args.cap)
             summary = summarise(sample, elapsed)
             summary["stopped_at_cap"] = capped
             results["endpoints"][name][str(c)] = summary
@@ -1513,57 +1423,6 @@ def _kind(sql: str) -> str:
     return "other"
 
 
-def _plan_nodes(node: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
-    keep = (
-        "Node Type",
-        "Relation Name",
-        "Index Name",
-        "Actual Rows",
-        "Actual Loops",
-        "Plan Rows",
-        "Sort Method",
-        "Sort Space Used",
-        "Exact Heap Blocks",
-        "Lossy Heap Blocks",
-        "Heap Fetches",
-        "Rows Removed by Filter",
-        "Rows Removed by Index Recheck",
-        "Shared Hit Blocks",
-        "Shared Read Blocks",
-        "Actual Total Time",
-        "Index Cond",
-        "Recheck Cond",
-        "Filter",
-    )
-    row = {k: node[k] for k in keep if k in node}
-    row["depth"] = depth
-    out = [row]
-    for child in node.get("Plans", []):
-        out += _plan_nodes(child, depth + 1)
-    return out
-
-
-def _summary_line(nodes: list[dict[str, Any]]) -> str:
-    parts = []
-    for n in nodes:
-        what = n["Node Type"]
-        if "Index Name" in n:
-            what += f" {n['Index Name']}"
-        elif "Relation Name" in n:
-            what += f" {n['Relation Name']}"
-        if n.get("Sort Method"):
-            what += f" [{n['Sort Method']}]"
-        what += f" rows={n.get('Actual Rows')}"
-        if n.get("Exact Heap Blocks") is not None:
-            what += f" heap_blocks={n['Exact Heap Blocks']}"
-        if n.get("Rows Removed by Index Recheck"):
-            what += f" recheck_removed={n['Rows Removed by Index Recheck']}"
-        if n.get("Rows Removed by Filter"):
-            what += f" filter_removed={n['Rows Removed by Filter']}"
-        parts.append(what)
-    return " > ".join(parts)
-
-
 def _explain(cursor: Any, sql: str, repeat: int) -> dict[str, Any]:
     """EXPLAIN (ANALYZE, BUFFERS) ``repeat`` times, then once as text for the log."""
     times, plan = [], None
@@ -1575,13 +1434,13 @@ def _explain(cursor: Any, sql: str, repeat: int) -> dict[str, Any]:
     assert plan is not None
     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
     text = [r[0] for r in cursor.fetchall()]
-    nodes = _plan_nodes(plan["Plan"])
+    nodes = plan_nodes(plan["Plan"])
     return {
         "total_ms_runs": times,
         "total_ms": sorted(times)[len(times) // 2],
         "planning_ms": round(plan["Planning Time"], 2),
         "execution_ms": round(plan["Execution Time"], 2),
-        "summary": _summary_line(nodes),
+        "summary": plan_summary(nodes),
         "nodes": nodes,
         "text": text,
     }
@@ -1667,7 +1526,7 @@ def _variant_sql(user: Any, path: str) -> dict[str, dict[str, str]]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import django_setup
 from catalog_search import (  # bench/ is not a package: its folder is on sys.path
     _check_loopback,
     _version,
@@ -531,13 +532,6 @@ def cmd_pgbench(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------ queries
 
 
-def _django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
-    django.setup()
-
-
 def _demo_agency_identifier() -> str:
     from motcua.agencies.models import Agency, AgencyKind
     from motcua.demo import catalog as plan
@@ -548,7 +542,7 @@ def _demo_agency_identifier() -> str:
 
 
 def cmd_agency(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     print(_demo_agency_identifier())
     return 0
 
@@ -646,7 +640,7 @@ class QueryRecorder:
 
 def cmd_queries(args: argparse.Namespace) -> int:
     """SQL per request, in-process with the server's settings: one warm-up dossier, then one measured."""
-    _django()
+    django_setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test import Client
@@ -740,7 +734,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Codes per (agency, day): unique, 0001..N with no hole, and the sequence row's last number is N."""
-    _django()
+    django_setup()
     from django.db.models import Count
 
     from motcua.agencies.models import Agency

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import django_setup
 from catalog_search import (  # bench/ is not a package: imported from its folder
     REQUEST_TIMEOUT,
     Sample,
@@ -84,13 +85,6 @@ GIVENS = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh",
 
 def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def _django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
-    django.setup()
 
 
 # ------------------------------------------------------------------------------------------- generate
@@ -216,7 +210,7 @@ CROSS JOIN LATERAL (
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import connection
 
     from motcua.accounts.models import User
@@ -632,7 +626,7 @@ def _explain(cursor: Any, sql: str, repeat: int) -> dict[str, Any]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import connection, transaction
     from django.db.models import Count, Q
     from django.test import Client

@@ -37,7 +37,6 @@ import http.client
 import itertools
 import json
 import math
-import os
 import queue
 import random
 import re
@@ -52,9 +51,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import bearer, django_setup, get, load_fixed, plan_nodes, plan_summary, say
 from catalog_search import (  # bench/ is not a package: imported from its folder
     REQUEST_TIMEOUT,
-    Sample,
     _check_loopback,
     _version,
     git_state,
@@ -165,18 +164,6 @@ NUMBER_SPACE = 64 * 2 * 1_000_000  # birth years 1945..2008 x 2 sexes x 6-digit 
 NUMBER_MULTIPLIER = 2654435761  # odd, not a multiple of 5: i -> i * M + c is a bijection mod NUMBER_SPACE
 
 
-def say(msg: str) -> None:
-    sys.stderr.write(msg + "\n")  # one write: lines of the index builder threads do not interleave
-    sys.stderr.flush()
-
-
-def _django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
-    django.setup()
-
-
 def _pick(rng: random.Random, cumulative: list[float], values: Sequence[Any]) -> Any:
     return values[min(bisect.bisect_right(cumulative, rng.random()), len(values) - 1)]
 
@@ -223,7 +210,7 @@ class People:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     """The minimal world (ORM) the generator refers to, in setup.json."""
-    _django()
+    django_setup()
     from decimal import Decimal
 
     from django.db import transaction
@@ -705,7 +692,7 @@ def _rebuild_indexes(indexes: dict[str, str], maintenance_work_mem: str, paralle
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import connection
 
     setup = json.loads(Path(args.setup).read_text())
@@ -894,7 +881,7 @@ def _pretty(n: int) -> str:
 
 def cmd_users(args: argparse.Namespace) -> int:
     """The measured accounts, their API tokens and drafts; secrets go to the scratch folder only."""
-    _django()
+    django_setup()
     from django.db import transaction
 
     from motcua.accounts.models import User
@@ -989,75 +976,6 @@ def endpoints(users: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _get(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[int, bytes, bool]:
-    conn.request("GET", path, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
-    resp = conn.getresponse()
-    body = resp.read()
-    if resp.will_close:
-        conn.close()
-    return resp.status, body, resp.will_close
-
-
-def load_fixed(
-    host: str, port: int, items: Sequence[tuple[str, str]], *, concurrency: int, cap_s: float
-) -> tuple[Sample, float, bool]:
-    """``concurrency`` threads, one connection each, send every (path, token) of ``items`` once."""
-    ru0 = resource.getrusage(resource.RUSAGE_SELF)
-    load_before = os.getloadavg()[0]
-    samples = [Sample() for _ in range(concurrency)]
-    lock = threading.Lock()
-    cursor = [0]
-    barrier = threading.Barrier(concurrency + 1)
-    deadline = [0.0]
-
-    def worker(n: int) -> None:
-        out = samples[n]
-        conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
-        barrier.wait()
-        try:
-            while time.perf_counter() < deadline[0]:
-                with lock:
-                    if cursor[0] >= len(items):
-                        return
-                    path, token = items[cursor[0]]
-                    cursor[0] += 1
-                t0 = time.perf_counter()
-                try:
-                    status, body, closed = _get(conn, path, token)
-                except (OSError, http.client.HTTPException) as exc:
-                    out.error(type(exc).__name__)
-                    conn.close()
-                    time.sleep(0.01)
-                    continue
-                elapsed = time.perf_counter() - t0
-                if closed:
-                    out.closes += 1
-                if status != 200:
-                    out.error(f"HTTP {status}")
-                    continue
-                out.latencies.append(elapsed)
-                out.sizes.append(len(body))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(concurrency)]
-    for th in threads:
-        th.start()
-    t0 = time.perf_counter()
-    deadline[0] = t0 + cap_s
-    barrier.wait()
-    for th in threads:
-        th.join(timeout=cap_s + REQUEST_TIMEOUT + 5)
-    elapsed = time.perf_counter() - t0
-    total = Sample()
-    for s in samples:
-        total.merge(s)
-    ru1 = resource.getrusage(resource.RUSAGE_SELF)
-    total.client_cpu_s = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-    total.loadavg = (load_before, os.getloadavg()[0])
-    return total, elapsed, cursor[0] < len(items)
-
-
 def _describe(path: str, body: bytes) -> dict[str, Any]:
     data = json.loads(body)
     if path == LISTING:
@@ -1081,7 +999,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         path, token = ep["items"][0]
         conn = http.client.HTTPConnection(args.host, args.port, timeout=REQUEST_TIMEOUT)
         t = time.perf_counter()
-        status, body, _ = _get(conn, path, token)
+        status, body, _ = get(conn, path, bearer(token))
         ms = round((time.perf_counter() - t) * 1000, 1)
         conn.close()
         if status != 200:
@@ -1104,8 +1022,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                     raise SystemExit(f"{name}: {len(pool)} sampled owners are too few")
             else:
                 warm, items = pool * args.warmup, pool * args.requests
-            load_fixed(args.host, args.port, warm, concurrency=c, cap_s=args.cap)
-            sample, elapsed, capped = load_fixed(args.host, args.port, items, concurrency=c, cap_s=args.cap)
+            load_fixed(args.host, args.port, _with_token(warm), concurrency=c, cap_s=args.cap)
+            sample, elapsed, capped = load_fixed(
+                args.host, args.port, _with_token(items), concurrency=c, cap_s=args.cap
+            )
             summary = summarise(sample, elapsed)
             summary["stopped_at_cap"] = capped
             results["endpoints"][name][str(c)] = summary
@@ -1126,37 +1046,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------------------------- explain
 
 
-def _plan_nodes(node: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
-    keep = (
-        "Node Type", "Relation Name", "Index Name", "Actual Rows", "Actual Loops", "Plan Rows",
-        "Sort Method", "Sort Space Used", "Heap Fetches", "Rows Removed by Filter", "Shared Hit Blocks",
-        "Shared Read Blocks", "Actual Total Time", "Index Cond", "Filter", "Join Type",
-    )  # fmt: skip
-    row = {k: node[k] for k in keep if k in node}
-    row["depth"] = depth
-    out = [row]
-    for child in node.get("Plans", []):
-        out += _plan_nodes(child, depth + 1)
-    return out
-
-
-def _summary_line(nodes: list[dict[str, Any]]) -> str:
-    parts = []
-    for n in nodes:
-        what = n["Node Type"]
-        if "Index Name" in n:
-            what += f" {n['Index Name']}"
-        elif "Relation Name" in n:
-            what += f" {n['Relation Name']}"
-        if n.get("Sort Method"):
-            what += f" [{n['Sort Method']}]"
-        what += f" rows={n.get('Actual Rows')}"
-        if n.get("Actual Loops", 1) > 1:
-            what += f"x{n['Actual Loops']}"
-        if n.get("Rows Removed by Filter"):
-            what += f" filter_removed={n['Rows Removed by Filter']}"
-        parts.append(what)
-    return " > ".join(parts)
+def _with_token(items: Sequence[tuple[str, str]]) -> list[tuple[str, dict[str, str]]]:
+    return [(path, bearer(token)) for path, token in items]
 
 
 def _explain(cursor: Any, sql: str, repeat: int, store_indexes: set[str]) -> dict[str, Any]:
@@ -1170,8 +1061,8 @@ def _explain(cursor: Any, sql: str, repeat: int, store_indexes: set[str]) -> dic
         times.append(round(plan["Planning Time"] + plan["Execution Time"], 2))
     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
     text = [r[0] for r in cursor.fetchall()]
-    nodes = _plan_nodes(plans[-1]["Plan"])
-    first = _plan_nodes(plans[0]["Plan"])
+    nodes = plan_nodes(plans[-1]["Plan"])
+    first = plan_nodes(plans[0]["Plan"])
     on_store = [n for n in nodes if n.get("Relation Name") == STORE or n.get("Index Name") in store_indexes]
     used = sorted({n["Index Name"] for n in on_store if "Index Name" in n})
     return {
@@ -1180,7 +1071,7 @@ def _explain(cursor: Any, sql: str, repeat: int, store_indexes: set[str]) -> dic
         "planning_ms": round(plans[-1]["Planning Time"], 2),
         "execution_ms": round(plans[-1]["Execution Time"], 2),
         "first_run_shared_read_blocks": sum(n.get("Shared Read Blocks", 0) for n in first if n["depth"] == 0),
-        "summary": _summary_line(nodes),
+        "summary": plan_summary(nodes),
         "store_scans": [f"{n['Node Type']} {n.get('Index Name', '')}".strip() for n in on_store],
         "store_indexes_used": used,
         "store_seq_scan": any(n["Node Type"] == "Seq Scan" for n in on_store),
@@ -1196,7 +1087,7 @@ def _shape(sql: str) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.db import connection
     from django.db.models import Q
     from django.test import Client
