@@ -102,43 +102,35 @@ def _querystring(request: HttpRequest) -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
 
 
-@login_required
-def outgoing_list(request: HttpRequest) -> HttpResponse:
+def _register_list(request: HttpRequest, *, incoming: bool) -> HttpResponse:
+    """One register's search page; the two registers differ only in their rows, statuses and type filter."""
     refused = _not_official(request)
     if refused:
         return refused
     user = _user(request)
     flt = _search_filter(request)
-    page = CappedPaginator(selectors.outgoing_search(user, flt), 25).get_page(request.GET.get("page"))
+    search = selectors.incoming_search if incoming else selectors.outgoing_search
     context = {
-        "page": page,
+        "page": CappedPaginator(search(user, flt), 25).get_page(request.GET.get("page")),
         "flt": flt,
         "agencies": _my_agencies(user),
-        "types": DocumentType.objects.filter(is_active=True).order_by("name"),
-        "statuses": OUTGOING_STATUS_LABELS.items(),
+        "types": [] if incoming else DocumentType.objects.filter(is_active=True).order_by("name"),
+        "statuses": (INCOMING_STATUS_LABELS if incoming else OUTGOING_STATUS_LABELS).items(),
         "urgencies": Urgency.choices,
         "querystring": _querystring(request),
     }
-    return render(request, "documents/outgoing_list.html", context)
+    template = "documents/incoming_list.html" if incoming else "documents/outgoing_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    return _register_list(request, incoming=False)
 
 
 @login_required
 def incoming_list(request: HttpRequest) -> HttpResponse:
-    refused = _not_official(request)
-    if refused:
-        return refused
-    user = _user(request)
-    flt = _search_filter(request)
-    page = CappedPaginator(selectors.incoming_search(user, flt), 25).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "flt": flt,
-        "agencies": _my_agencies(user),
-        "statuses": INCOMING_STATUS_LABELS.items(),
-        "urgencies": Urgency.choices,
-        "querystring": _querystring(request),
-    }
-    return render(request, "documents/incoming_list.html", context)
+    return _register_list(request, incoming=True)
 
 
 def _draft_from_post(request: HttpRequest, agency: Agency) -> services.DraftInput:
