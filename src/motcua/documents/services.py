@@ -23,7 +23,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from motcua.core.uploads import check_upload
 from motcua.documents import arrivals, exchange, issuing, numbering, records, symbols, text
-from motcua.documents.access import document_agency_roles, incoming_actors, outgoing_actors
+from motcua.documents.access import incoming_actors, outgoing_actors
 from motcua.documents.edxml import ExchangeStatus
 from motcua.documents.models import (
     CONFIDENTIAL_LEVELS,
@@ -106,17 +106,14 @@ class HandlingInput:
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
-def _holds(user: User, agency: Agency, roles: frozenset[str]) -> bool:
-    return bool(document_agency_roles(user).get(agency.pk, set()) & roles)
+def _holds(user: User, agency: Agency, roles: frozenset[str] = OFFICIAL_ROLES) -> bool:
+    """Whether ``user`` holds one of ``roles`` in ``agency`` today (one EXISTS query)."""
+    return RoleAssignment.objects.active_on().filter(user=user, agency=agency, role__in=roles).exists()
 
 
 def _require_official(user: User, agency: Agency) -> None:
     if not _holds(user, agency, OFFICIAL_ROLES):
         raise PermissionDeniedError("Bạn không thuộc cơ quan này nên không thể thao tác trên văn bản.")
-
-
-def _member_of(user: User, agency: Agency, roles: frozenset[str] = OFFICIAL_ROLES) -> bool:
-    return RoleAssignment.objects.active_on().filter(user=user, agency=agency, role__in=roles).exists()
 
 
 # -- document types ------------------------------------------------------------------------------------------
@@ -148,7 +145,7 @@ def _check_draft(agency: Agency, data: DraftInput) -> None:
         errors["document_type"] = ["Loại văn bản này không còn được dùng."]
     if not data.signer_title.strip():
         errors["signer_title"] = ["Cần nhập chức vụ người ký."]
-    if not _member_of(data.signer, agency, SIGNER_ROLES):
+    if not _holds(data.signer, agency, SIGNER_ROLES):
         errors["signer"] = ["Người ký phải là lãnh đạo của cơ quan ban hành."]
     if data.drafting_unit is not None and data.drafting_unit.agency_id != agency.pk:
         errors["drafting_unit"] = ["Đơn vị soạn thảo không thuộc cơ quan ban hành."]
@@ -366,7 +363,7 @@ def outgoing_act(
 
 def _next_reviewer(document: OutgoingDocument, data: OutgoingInput) -> User:
     reviewer = data.reviewer or document.signer
-    if not _member_of(reviewer, document.agency):
+    if not _holds(reviewer, document.agency):
         raise DomainError(
             "Người duyệt phải là cán bộ của cơ quan ban hành.", fields={"reviewer": ["invalid"]}
         )
@@ -605,7 +602,7 @@ def _assign(document: IncomingDocument, actor: User, data: HandlingInput) -> Non
     errors: dict[str, list[str]] = {}
     if data.handler is None and data.lead_unit is None:
         errors["handler"] = ["Cần chọn đơn vị hoặc người chủ trì xử lý."]
-    if data.handler is not None and not _member_of(data.handler, document.agency):
+    if data.handler is not None and not _holds(data.handler, document.agency):
         errors["handler"] = ["Người xử lý phải là cán bộ của cơ quan."]
     for unit in [u for u in [data.lead_unit, *data.coordinating_units] if u is not None]:
         if unit.agency_id != document.agency_id:
@@ -668,7 +665,7 @@ def confidential_grant(
         raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được cấp quyền xem văn bản mật.")
     if not document.is_confidential:
         raise DomainError("Văn bản này không phải văn bản mật.")
-    if not _member_of(user, agency):
+    if not _holds(user, agency):
         raise DomainError("Chỉ cấp quyền cho cán bộ của cơ quan.")
     with transaction.atomic(durable=True):
         grant, _ = ConfidentialGrant.objects.get_or_create(
@@ -700,7 +697,7 @@ def task_create(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Cần nhập nội dung công việc."]
-    if not _member_of(owner, agency):
+    if not _holds(owner, agency):
         errors["owner"] = ["Người được giao phải là cán bộ của cơ quan."]
     if due_on < clock.today():
         errors["due_on"] = ["Hạn hoàn thành không thể trước ngày hôm nay."]
