@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field as SchemaField
@@ -61,6 +62,10 @@ from motcua.documents.workflow import (
 router = Router(tags=["documents"], auth=API_AUTH)
 
 EXCHANGE_LABELS = dict(EXCHANGE_STATUS_CHOICES)
+
+
+def _float(share: Fraction | None) -> float | None:
+    return None if share is None else float(share)
 
 
 def _user(request: HttpRequest) -> User:
@@ -656,8 +661,8 @@ def figures(request: HttpRequest, query: Query[FiguresQuery]) -> FiguresOut:
     return FiguresOut(
         date_from=query.date_from,
         date_to=query.date_to,
-        electronic_share=result.electronic_share,
-        on_time_share=result.on_time_share,
+        electronic_share=_float(result.electronic_share),
+        on_time_share=_float(result.on_time_share),
         **{
             k: getattr(result, k)
             for k in (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TypeVar
 
 from django.db.models import Count, F, Q, QuerySet
@@ -172,16 +173,16 @@ class DocumentFigures:
     accounts: int  # officials holding a role in the agencies today
 
     @property
-    def electronic_share(self) -> float | None:
+    def electronic_share(self) -> Fraction | None:
         """Share of non-confidential documents exchanged electronically, sent and received together."""
         total = (self.issued - self.issued_confidential) + (self.received - self.received_confidential)
         if total == 0:
             return None
-        return (self.issued_electronic + self.received_electronic) / total
+        return Fraction(self.issued_electronic + self.received_electronic, total)
 
     @property
-    def on_time_share(self) -> float | None:
-        return self.handled_on_time / self.handled if self.handled else None
+    def on_time_share(self) -> Fraction | None:
+        return Fraction(self.handled_on_time, self.handled) if self.handled else None
 
 
 def document_figures(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> DocumentFigures:

@@ -246,5 +246,7 @@ def figures(request: HttpRequest, query: Query[FiguresQuery]) -> FiguresOut:
         ids = [agency.pk]
     result = selectors.feedback_figures(agency_ids=ids, date_from=query.date_from, date_to=query.date_to)
     return FiguresOut(
-        **vars(result), on_time_share=result.on_time_share, satisfaction_share=result.satisfaction_share
+        **vars(result),
+        on_time_share=None if result.on_time_share is None else float(result.on_time_share),
+        satisfaction_share=None if result.satisfaction_share is None else float(result.satisfaction_share),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
@@ -74,12 +75,12 @@ class FeedbackFigures:
     average_rating: float | None
 
     @property
-    def on_time_share(self) -> float | None:
-        return self.answered_on_time / self.answered if self.answered else None
+    def on_time_share(self) -> Fraction | None:
+        return Fraction(self.answered_on_time, self.answered) if self.answered else None
 
     @property
-    def satisfaction_share(self) -> float | None:
-        return self.satisfied / self.rated if self.rated else None
+    def satisfaction_share(self) -> Fraction | None:
+        return Fraction(self.satisfied, self.rated) if self.rated else None
 
 
 def feedback_figures(
@@ -111,8 +112,8 @@ class AgencyRow:
     average_rating: float | None
 
     @property
-    def on_time_share(self) -> float | None:
-        return self.answered_on_time / self.answered if self.answered else None
+    def on_time_share(self) -> Fraction | None:
+        return Fraction(self.answered_on_time, self.answered) if self.answered else None
 
 
 def figures_by_agency(*, date_from: dt.date, date_to: dt.date) -> list[AgencyRow]:

@@ -46,7 +46,7 @@ class DashboardOut(Schema):
     average_rating: float | None
     documents_issued: int
     documents_received: int
-    documents_electronic_share: float | None
+    documents_electronic_percent: float | None
     dossiers_with_digitised: int
     dossiers_with_electronic_result: int
     dossiers_reusing: int
@@ -103,7 +103,7 @@ def dashboard(request: HttpRequest, query: Query[PeriodQuery]) -> DashboardOut:
         average_rating=d.average_rating,
         documents_issued=board.documents.issued,
         documents_received=board.documents.received,
-        documents_electronic_share=board.documents.electronic_share,
+        documents_electronic_percent=_pct(board.documents.electronic_share),
         dossiers_with_digitised=board.store.with_digitised,
         dossiers_with_electronic_result=board.store.with_electronic_result,
         dossiers_reusing=board.store.reusing,

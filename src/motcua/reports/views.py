@@ -99,16 +99,8 @@ def _percentages(board: selectors.Dashboard) -> dict[str, str]:
         "full_online_procedures": percent(p.share(p.full_online)),
         "partial_online_procedures": percent(p.share(p.partial_online)),
         "level_4": percent(p.share(p.level_4)),
-        "documents_electronic": percent(
-            Fraction(board.documents.electronic_share).limit_denominator(10**6)
-            if board.documents.electronic_share is not None
-            else None
-        ),
-        "feedback_on_time": percent(
-            Fraction(board.feedback.on_time_share).limit_denominator(10**6)
-            if board.feedback.on_time_share is not None
-            else None
-        ),
+        "documents_electronic": percent(board.documents.electronic_share),
+        "feedback_on_time": percent(board.feedback.on_time_share),
         "digitised": percent(
             Fraction(board.store.with_digitised, board.store.received) if board.store.received else None
         ),
