@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "motcua.datastore",
     "motcua.feedback",
     "motcua.reports",
+    "motcua.integrations",
+    "motcua.payments",
+    "motcua.generator",
     "motcua.notifications",
     "motcua.demo",
 ]

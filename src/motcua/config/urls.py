@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.datastore.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.reports.urls")),
+    path("", include("motcua.integrations.urls")),
+    path("", include("motcua.payments.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]
