@@ -156,6 +156,11 @@ class Dossier(models.Model):
                 condition=Q(is_transferred=True),
                 name="dossier_transferred_idx",
             ),
+            # The reports' lists behind a number: received in a period, finished in a period. PostgreSQL
+            # also has dossier_lifetime_idx (GiST on the received-finished range, migration 0006) for the
+            # dossiers open at a period's end.
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
+            models.Index(fields=["processing_agency", "finished_at"], name="dossier_finished_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__gte=0, status__lte=10), name="dossier_status_known"),

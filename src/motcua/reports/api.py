@@ -120,7 +120,7 @@ def public(request: HttpRequest) -> list[AgencyRowOut]:
     rows = selectors.by_agency(selectors.Period(dt.date(today.year, 1, 1), today))
     return [
         AgencyRowOut(
-            agency=r.agency,
+            agency=r.label,
             received=r.received,
             received_online=r.received_online,
             resolved=r.resolved,

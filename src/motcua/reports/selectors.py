@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Avg, BooleanField, Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import OnlineMode, Procedure, ProcedureAssignment, PublicationState
@@ -35,6 +38,7 @@ OPEN_STATUSES = (
     Status.FEES_REQUESTED,
 )
 MAX_PERIOD_DAYS = 3660
+SATISFIED_FROM = 4  # of the 1-5 rating: 4 and 5 are "satisfied" (hài lòng, rất hài lòng)
 
 
 class InvalidPeriodError(DomainError):
@@ -84,6 +88,42 @@ def agency_scope(agency: Agency | None) -> list[int] | None:
     return ids
 
 
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The period as local instants [start, end): timestamp ranges use the indexes, ``__date`` casts don't."""
+    zone = clock.local_zone()
+    start = dt.datetime.combine(period.date_from, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(period.date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return start, end
+
+
+def open_at(moment: dt.datetime) -> Q:
+    """Dossiers being processed at ``moment``: received before it, not finished before it.
+
+    On PostgreSQL the dossier's lifetime ``(received_at, finished_at]`` is a range with a GiST index
+    (``dossier_lifetime_idx``), so "open at the end of March 2024" reads the few thousand dossiers open then
+    instead of every dossier received before it; elsewhere the same condition is spelt with comparisons.
+    """
+    if connection.vendor == "postgresql":
+        contains = RawSQL(
+            "tstzrange(received_at, CASE WHEN finished_at < received_at THEN received_at"
+            " ELSE finished_at END, '(]') @> %s::timestamptz",
+            (moment,),
+            output_field=BooleanField(),
+        )
+        return Q(received_at__isnull=False) & Q(contains)
+    return Q(received_at__lt=moment) & (Q(finished_at__isnull=True) | Q(finished_at__gte=moment))
+
+
+def open_at_end(scope: list[int] | None, period: Period) -> tuple[int, int]:
+    """(not yet due, already past due) among dossiers still open at the period's end (DOMAIN.md §4.4)."""
+    _, end = period_bounds(period)
+    qs = Dossier.objects.filter(open_at(end))
+    if scope is not None:
+        qs = qs.filter(processing_agency_id__in=scope)
+    counts = qs.aggregate(open=Count("pk"), late=Count("pk", filter=Q(due_at__lt=end)))
+    return counts["open"] - counts["late"], counts["late"]
+
+
 def _stats(scope: list[int] | None, period: Period) -> QuerySet[DossierDayStat]:
     qs = DossierDayStat.objects.filter(day__gte=period.date_from, day__lte=period.date_to)
     return qs if scope is None else qs.filter(agency_id__in=scope)
@@ -99,7 +139,12 @@ class DossierFigures:
     open_now: int
     overdue_now: int
     rated: int
+    satisfied: int  # rated SATISFIED_FROM or more
     average_rating: float | None
+
+    @property
+    def satisfaction_share(self) -> Fraction | None:
+        return Fraction(self.satisfied, self.rated) if self.rated else None
 
     @property
     def online_share(self) -> Fraction | None:
@@ -130,23 +175,30 @@ def dossier_figures(scope: list[int] | None, period: Period) -> DossierFigures:
     if scope is not None:
         open_dossiers = open_dossiers.filter(processing_agency_id__in=scope)
     live = open_dossiers.aggregate(open_now=Count("pk"), overdue_now=Count("pk", filter=Q(due_at__lt=now)))
-    ratings = Dossier.objects.filter(
-        rating__isnull=False, finished_at__date__gte=period.date_from, finished_at__date__lte=period.date_to
-    )
+    start, end = period_bounds(period)
+    ratings = Dossier.objects.filter(rating__isnull=False, finished_at__gte=start, finished_at__lt=end)
     if scope is not None:
         ratings = ratings.filter(processing_agency_id__in=scope)
-    rated = ratings.aggregate(rated=Count("pk"), average=Avg("rating"))
+    rated = ratings.aggregate(
+        rated=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=SATISFIED_FROM)), average=Avg("rating")
+    )
+    open_on_time, open_late = open_at_end(scope, period)
     return DossierFigures(
         received=totals["all_received"],
         received_online=totals["online"],
         received_full_online=totals["full"],
         received_partial_online=totals["partial"],
         resolution=indices.ResolutionCounts(
-            early=totals["early"], on_time=totals["on_time"], late=totals["late"]
+            early=totals["early"],
+            on_time=totals["on_time"],
+            late=totals["late"],
+            open_on_time=open_on_time,
+            open_late=open_late,
         ),
         open_now=live["open_now"],
         overdue_now=live["overdue_now"],
         rated=rated["rated"],
+        satisfied=rated["satisfied"],
         average_rating=rated["average"],
     )
 
@@ -210,14 +262,38 @@ def dashboard(*, agency: Agency | None, period: Period) -> Dashboard:
     )
 
 
+class Level(StrEnum):
+    """The drill-down's levels: the province by agency, an agency by field, a field by procedure."""
+
+    AGENCY = "agency"
+    FIELD = "field"
+    PROCEDURE = "procedure"
+
+
+_GROUPING = {
+    Level.AGENCY: ("agency_id", "agency__name"),
+    Level.FIELD: ("procedure__field_id", "procedure__field__name"),
+    Level.PROCEDURE: ("procedure_id", "procedure__name"),
+}
+
+
 @dataclass(frozen=True)
-class AgencyRow:
-    agency_id: int
-    agency: str
+class BreakdownRow:
+    key: int
+    label: str
     received: int
     received_online: int
-    resolved: int
-    resolved_in_time: int
+    early: int
+    on_time: int
+    late: int
+
+    @property
+    def resolved(self) -> int:
+        return self.early + self.on_time + self.late
+
+    @property
+    def resolved_in_time(self) -> int:
+        return self.early + self.on_time
 
     @property
     def on_time_rate(self) -> Fraction | None:
@@ -228,11 +304,16 @@ class AgencyRow:
         return Fraction(self.received_online, self.received) if self.received else None
 
 
-def by_agency(period: Period) -> list[AgencyRow]:
-    """One grouped query over the aggregates: the public page's and the drill-down's table."""
+def breakdown(
+    scope: list[int] | None, period: Period, level: Level, *, field_id: int | None = None
+) -> list[BreakdownRow]:
+    """One grouped query over the aggregates: a row per agency, field or procedure with any activity."""
+    key, label = _GROUPING[level]
+    stats = _stats(scope, period)
+    if field_id is not None:
+        stats = stats.filter(procedure__field_id=field_id)
     rows = (
-        _stats(None, period)
-        .values("agency_id", "agency__name")
+        stats.values(key, label)
         .annotate(
             all_received=Sum("received"),
             online=Sum("received", filter=Q(channel__in=ONLINE_CHANNELS)),
@@ -240,17 +321,93 @@ def by_agency(period: Period) -> list[AgencyRow]:
             on_time=Sum("resolved_on_time"),
             late=Sum("resolved_late"),
         )
-        .order_by("agency__name")
+        .order_by(label)
     )
-    return [
-        AgencyRow(
-            agency_id=r["agency_id"],
-            agency=r["agency__name"],
+    result = [
+        BreakdownRow(
+            key=r[key] or 0,  # procedures without a field group under 0
+            label=r[label] or "",
             received=r["all_received"] or 0,
             received_online=r["online"] or 0,
-            resolved=(r["early"] or 0) + (r["on_time"] or 0) + (r["late"] or 0),
-            resolved_in_time=(r["early"] or 0) + (r["on_time"] or 0),
+            early=r["early"] or 0,
+            on_time=r["on_time"] or 0,
+            late=r["late"] or 0,
         )
         for r in rows
-        if (r["all_received"] or 0) + (r["early"] or 0) + (r["on_time"] or 0) + (r["late"] or 0)
     ]
+    return [r for r in result if r.received or r.resolved]
+
+
+def by_agency(period: Period) -> list[BreakdownRow]:
+    """The public page's table: every agency of the province."""
+    return breakdown(None, period, Level.AGENCY)
+
+
+class Measure(StrEnum):
+    """The numbers of the dashboard a reader can open as the list of dossiers behind them."""
+
+    RECEIVED = "received"
+    RECEIVED_ONLINE = "received_online"
+    RESOLVED = "resolved"
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+    OPEN_ON_TIME = "open_on_time"
+    OPEN_LATE = "open_late"
+
+
+MEASURE_LABELS = {
+    Measure.RECEIVED: "Hồ sơ tiếp nhận",
+    Measure.RECEIVED_ONLINE: "Hồ sơ tiếp nhận trực tuyến",
+    Measure.RESOLVED: "Hồ sơ đã giải quyết",
+    Measure.EARLY: "Hồ sơ giải quyết trước hạn",
+    Measure.ON_TIME: "Hồ sơ giải quyết đúng hạn",
+    Measure.LATE: "Hồ sơ giải quyết quá hạn",
+    Measure.OPEN_ON_TIME: "Hồ sơ đang giải quyết trong hạn (cuối kỳ)",
+    Measure.OPEN_LATE: "Hồ sơ đang giải quyết quá hạn (cuối kỳ)",
+}
+
+
+def dossiers_behind(
+    scope: list[int] | None,
+    period: Period,
+    measure: Measure,
+    *,
+    field_id: int | None = None,
+    procedure_id: int | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers a dashboard number counts, newest first; the same rules as the aggregates.
+
+    Received numbers count by receiving agency and reception time, resolved ones by processing agency and
+    finish time, open ones by processing agency at the period's end. Ordered on an indexed column so a
+    page of them is an index range scan.
+    """
+    start, end = period_bounds(period)
+    agency = "receiving_agency_id" if measure in (Measure.RECEIVED, Measure.RECEIVED_ONLINE) else None
+    qs = Dossier.objects.all()
+    if agency:
+        qs = qs.filter(received_at__gte=start, received_at__lt=end).order_by("-received_at", "-pk")
+        if measure == Measure.RECEIVED_ONLINE:
+            qs = qs.filter(channel__in=ONLINE_CHANNELS)
+    elif measure in (Measure.OPEN_ON_TIME, Measure.OPEN_LATE):
+        agency = "processing_agency_id"
+        late = Q(due_at__lt=end)
+        qs = qs.filter(open_at(end), late if measure == Measure.OPEN_LATE else ~late)
+        qs = qs.order_by("due_at", "pk")
+    else:
+        agency = "processing_agency_id"
+        outcomes = {
+            Measure.RESOLVED: ["early", "on_time", "late"],
+            Measure.EARLY: ["early"],
+            Measure.ON_TIME: ["on_time"],
+            Measure.LATE: ["late"],
+        }[measure]
+        qs = qs.filter(finished_at__gte=start, finished_at__lt=end, outcome__in=outcomes)
+        qs = qs.order_by("-finished_at", "-pk")
+    if scope is not None:
+        qs = qs.filter(**{f"{agency}__in": scope})
+    if field_id is not None:
+        qs = qs.filter(procedure__field_id=field_id)
+    if procedure_id is not None:
+        qs = qs.filter(procedure_id=procedure_id)
+    return qs.select_related("procedure", "processing_agency")

@@ -11,12 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from openpyxl import Workbook
 
 from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.agencies.models import Agency, AgencyKind
+from motcua.catalog.models import Field, Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.core.pagination import CappedPaginator
 from motcua.core.params import date_param, int_param
 from motcua.documents.rendering import html_to_pdf
 from motcua.reports import indices, selectors
@@ -53,42 +57,152 @@ def percent(value: Fraction | None) -> str:
     return "—" if value is None else f"{indices.percent(value)}%".replace(".", ",")
 
 
+PERIOD_KEYS = ("period", "year", "number", "date_from", "date_to")
+
+
+class Scope:
+    """What a reader asked to see (agency, field, period) once checked against what they may see."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        user = request.user
+        assert isinstance(user, User)
+        self.agencies, self.province = visible_agencies(user)
+        self.query = request.GET.dict()
+        self.agency = next((a for a in self.agencies if a.pk == int_param(self.query.get("agency"))), None)
+        if self.agency is None and not self.province and self.agencies:
+            self.agency = self.agencies[0]
+        self.field = None
+        if self.agency is not None and (field_id := int_param(self.query.get("field"))):
+            self.field = Field.objects.filter(pk=field_id).first()
+        self.error = ""
+        try:
+            self.period = period_from(self.query)
+        except DomainError as error:
+            self.error = error.message
+            self.period = selectors.Period.named("year", year=clock.today().year)
+
+    def link(self, **extra: object) -> str:
+        """The query string of this scope (period, agency, field) with ``extra`` keys set or cleared."""
+        params = {k: self.query[k] for k in PERIOD_KEYS if self.query.get(k)}
+        if self.agency is not None:
+            params["agency"] = str(self.agency.pk)
+        if self.field is not None:
+            params["field"] = str(self.field.pk)
+        for key, value in extra.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = str(value)
+        return urlencode(params)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    agencies, province = visible_agencies(user)
-    if not agencies:
+    scope = Scope(request)
+    if not scope.agencies:
         messages.info(request, "Trang này dành cho cán bộ, công chức.")
         return redirect("portal:home")
-    query = request.GET.dict()
-    chosen = next((a for a in agencies if a.pk == int_param(query.get("agency"))), None)
-    if chosen is None and not province:
-        chosen = agencies[0]
-    try:
-        period = period_from(query)
-    except DomainError as error:
-        messages.error(request, error.message)
-        period = selectors.Period.named("year", year=clock.today().year)
-    board = selectors.dashboard(agency=chosen, period=period)
-    rows = selectors.by_agency(period) if chosen is None else []
+    if scope.error:
+        messages.error(request, scope.error)
+    board = selectors.dashboard(agency=scope.agency, period=scope.period)
+    level, rows = _drill(scope)
     context = {
         "board": board,
-        "agencies": agencies,
-        "province": province,
-        "query": query,
-        "rows": rows,
+        "scope": scope,
+        "agencies": scope.agencies,
+        "province": scope.province,
+        "query": scope.query,
+        "level": level,
+        "rows": [_drill_row(scope, level, r) for r in rows],
         "pct": _percentages(board),
         "chart": _resolution_chart(board.dossiers.resolution),
+        "list_link": scope.link(),
+        "agency_link": scope.link(field=None),
+        "period_link": scope.link(agency=None, field=None),
     }
-    if query.get("format") == "xlsx":
-        return _xlsx(board, rows)
-    if query.get("format") == "pdf":
+    if scope.query.get("format") == "xlsx":
+        return _xlsx(board, level, rows)
+    if scope.query.get("format") == "pdf":
         html = render_to_string("reports/print.html", context, request=request)
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="bao-cao.pdf"'
         return response
     return render(request, "reports/dashboard.html", context)
+
+
+LEVEL_LABELS = {
+    selectors.Level.AGENCY: "Cơ quan",
+    selectors.Level.FIELD: "Lĩnh vực",
+    selectors.Level.PROCEDURE: "Thủ tục",
+}
+
+
+def _drill(scope: Scope) -> tuple[selectors.Level, list[selectors.BreakdownRow]]:
+    """The province by agency; an agency by field; a field of an agency by procedure."""
+    if scope.agency is None:
+        level = selectors.Level.AGENCY
+    elif scope.field is None:
+        level = selectors.Level.FIELD
+    else:
+        level = selectors.Level.PROCEDURE
+    agency_ids = selectors.agency_scope(scope.agency)
+    field_id = scope.field.pk if scope.field else None
+    return level, selectors.breakdown(agency_ids, scope.period, level, field_id=field_id)
+
+
+def _drill_row(scope: Scope, level: selectors.Level, row: selectors.BreakdownRow) -> dict[str, object]:
+    """A table row with its links: the next level down, and the dossier list behind each number."""
+    narrow: dict[str, int | None]
+    if level == selectors.Level.AGENCY:
+        down, narrow = scope.link(agency=row.key), {"agency": row.key}
+    elif level == selectors.Level.FIELD:
+        down, narrow = scope.link(field=row.key or None), {"field": row.key or None}
+    else:
+        down, narrow = "", {"procedure": row.key}
+    return {
+        "row": row,
+        "down": down,
+        "on_time": percent(row.on_time_rate),
+        "online": percent(row.online_share),
+        "lists": {m.value: scope.link(measure=m.value, **narrow) for m in selectors.Measure},
+    }
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """The dossiers behind one number of the dashboard, 50 a page, only within the reader's agencies."""
+    scope = Scope(request)
+    if not scope.agencies:
+        messages.info(request, "Trang này dành cho cán bộ, công chức.")
+        return redirect("portal:home")
+    if scope.error:
+        messages.error(request, scope.error)
+    try:
+        measure = selectors.Measure(scope.query.get("measure", ""))
+    except ValueError:
+        messages.error(request, "Chỉ tiêu báo cáo không hợp lệ.")
+        return redirect(f"{reverse('reports:dashboard')}?{scope.link()}")
+    procedure = None
+    if procedure_id := int_param(scope.query.get("procedure")):
+        procedure = Procedure.objects.filter(pk=procedure_id).first()
+    dossiers = selectors.dossiers_behind(
+        selectors.agency_scope(scope.agency),
+        scope.period,
+        measure,
+        field_id=scope.field.pk if scope.field else None,
+        procedure_id=procedure.pk if procedure else None,
+    )
+    page = CappedPaginator(dossiers, 50).get_page(request.GET.get("page"))
+    context = {
+        "scope": scope,
+        "measure": measure,
+        "measure_label": selectors.MEASURE_LABELS[measure],
+        "procedure": procedure,
+        "page": page,
+        "back": scope.link(),
+        "paging": scope.link(measure=measure.value, procedure=procedure.pk if procedure else None),
+    }
+    return render(request, "reports/dossiers.html", context)
 
 
 def _percentages(board: selectors.Dashboard) -> dict[str, str]:
@@ -136,7 +250,9 @@ def _resolution_chart(counts: indices.ResolutionCounts) -> list[dict[str, object
     return segments
 
 
-def _xlsx(board: selectors.Dashboard, rows: list[selectors.AgencyRow]) -> HttpResponse:
+def _xlsx(
+    board: selectors.Dashboard, level: selectors.Level, rows: list[selectors.BreakdownRow]
+) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -150,8 +266,10 @@ def _xlsx(board: selectors.Dashboard, rows: list[selectors.AgencyRow]) -> HttpRe
         ("Đã giải quyết trước hạn", d.resolution.early),
         ("Đã giải quyết đúng hạn", d.resolution.on_time),
         ("Đã giải quyết quá hạn", d.resolution.late),
-        ("Đang giải quyết", d.open_now),
-        ("Đang quá hạn", d.overdue_now),
+        ("Đang giải quyết cuối kỳ, trong hạn", d.resolution.open_on_time),
+        ("Đang giải quyết cuối kỳ, quá hạn", d.resolution.open_late),
+        ("Đang giải quyết hiện nay", d.open_now),
+        ("Đang quá hạn hiện nay", d.overdue_now),
         ("Thủ tục đang áp dụng", board.procedures.total),
         ("Thủ tục trực tuyến toàn trình", board.procedures.full_online),
         ("Thủ tục trực tuyến một phần", board.procedures.partial_online),
@@ -161,10 +279,21 @@ def _xlsx(board: selectors.Dashboard, rows: list[selectors.AgencyRow]) -> HttpRe
     ):
         sheet.append([label, value])
     if rows:
-        agencies = book.create_sheet("Theo cơ quan")
-        agencies.append(["Cơ quan", "Tiếp nhận", "Trực tuyến", "Đã giải quyết", "Trước hạn và đúng hạn"])
+        table = book.create_sheet(f"Theo {LEVEL_LABELS[level].lower()}")
+        table.append(
+            [
+                LEVEL_LABELS[level],
+                "Tiếp nhận",
+                "Trực tuyến",
+                "Trước hạn",
+                "Đúng hạn",
+                "Quá hạn",
+                "Tỷ lệ đúng hạn",
+            ]
+        )
         for r in rows:
-            agencies.append([r.agency, r.received, r.received_online, r.resolved, r.resolved_in_time])
+            rate = None if r.on_time_rate is None else float(indices.percent(r.on_time_rate))
+            table.append([r.label, r.received, r.received_online, r.early, r.on_time, r.late, rate])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
