@@ -38,6 +38,11 @@ VARIABLES = [
         "accept=2,info=5,answer=15,publish=2",
         "working days to accept/refuse, ask for information, answer and publish feedback",
     ),
+    Variable(
+        "REPORTS_CONFIG",
+        "",
+        "JSON file replacing the service index weights and the evaluation thresholds (README, Reports)",
+    ),
     Variable("TIME_ZONE", "Asia/Ho_Chi_Minh", "the province's time zone"),
     Variable(
         "OFFICE_HOURS",

@@ -162,6 +162,8 @@ MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 MOTCUA_OFFICE_HOURS = env.get("OFFICE_HOURS", "07:30-11:30,13:30-17:30")
 MOTCUA_FEEDBACK_DEADLINES = env.get("FEEDBACK_DEADLINES", "accept=2,info=5,answer=15,publish=2")
+# A JSON file replacing the report formulas' weights and thresholds (motcua.reports.configuration).
+REPORTS_CONFIG = env.get("REPORTS_CONFIG", "")
 MOTCUA_TRUST_ROOTS = [p.strip() for p in env.get("MOTCUA_TRUST_ROOTS", "").split(",") if p.strip()]
 
 SESSION_COOKIE_HTTPONLY = True

@@ -33,6 +33,7 @@ from motcua.catalog.sources import (
 from motcua.demo import catalog as plan
 from motcua.demo import documents as demo_documents
 from motcua.demo import dossiers as demo_dossiers
+from motcua.reports import evaluation
 from motcua.reports.aggregates import stats_rebuild
 
 CATALOGUE_FOLDER = "tthc-dvcqg"
@@ -81,6 +82,7 @@ def load_demo(
     report.certificates = demo_documents.load_document_office(signing_agencies=signing)
     report.documents = demo_documents.create_examples_if_empty(sender=signing[1], receiver=signing[2])
     stats_rebuild()  # dossiers made before the reports app existed are counted too
+    evaluation.refresh_all()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner after a bulk load
             cursor.execute("ANALYZE")

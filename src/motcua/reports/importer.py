@@ -17,7 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.dossiers.models import Dossier, DossierPause
-from motcua.reports import legacy
+from motcua.reports import evaluation, legacy
 from motcua.reports.aggregates import stats_rebuild
 
 BATCH = 2000
@@ -62,6 +62,7 @@ def dossiers_import(lines: Iterable[str]) -> ImportReport:
     if batch:
         _save(batch, procedures, agencies, report)
     report.stat_rows = stats_rebuild()
+    evaluation.refresh_all()
     return report
 
 

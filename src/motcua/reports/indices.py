@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_OFFICER_RATING",
+    "DEFAULT_SCORING",
     "DEFAULT_SERVICE_INDEX_CONFIG",
     "DEFAULT_UNIT_RATING",
     "INDEX_MAX",
@@ -44,7 +45,9 @@ __all__ = [
     "VIETNAM_TZ",
     "AveragedIndices",
     "DigitisationWeights",
+    "DossierFacts",
     "DossierIndices",
+    "EvaluationScoring",
     "IndicesError",
     "InvalidConfigError",
     "InvalidCountError",
@@ -67,8 +70,10 @@ __all__ = [
     "UnitGrade",
     "UnitRatingConfig",
     "average_indices",
+    "averaged_from_sums",
     "digitisation_points",
     "dossier_score",
+    "officer_points",
     "officer_rating",
     "online_payment_points",
     "online_service_points",
@@ -78,6 +83,7 @@ __all__ = [
     "publicity_points",
     "round_half_up",
     "satisfaction_points",
+    "score_dossier",
     "service_index",
     "unit_rating",
 ]
@@ -384,14 +390,111 @@ def average_indices(dossiers: Sequence[DossierIndices]) -> AveragedIndices:
 
     At least one dossier is needed: a unit with no dossier in the period has no score, not a score of 0.
     """
-    if not dossiers:
+    sums = {name: sum(getattr(item, name) for item in dossiers) for name in INDEX_NAMES}
+    return averaged_from_sums(sums, len(dossiers))
+
+
+def averaged_from_sums(sums: dict[str, int], count: int) -> AveragedIndices:
+    """The same averages from each index's total over ``count`` dossiers (what the monthly table stores)."""
+    if count < 1:
         raise InvalidIndexError("At least one dossier is needed to average the indices.")
-    count = len(dossiers)
-    averages = {
-        name: round_half_up(Fraction(sum(getattr(item, name) for item in dossiers), count), 1)
-        for name in INDEX_NAMES
-    }
+    for name in INDEX_NAMES:
+        total = sums[name]
+        if isinstance(total, bool) or not isinstance(total, int) or not 0 <= total <= INDEX_MAX * count:
+            raise InvalidIndexError(f"{name} totals {total!r} over {count} dossiers.")
+    averages = {name: round_half_up(Fraction(sums[name], count), 1) for name in INDEX_NAMES}
     return AveragedIndices(**averages, dossier_count=count)
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """What the record of one resolved dossier says, for scoring its 9 indices.
+
+    ``contacts``: supplement requests the applicant had to answer; ``agencies_contacted``: agencies the
+    applicant dealt with (1 through a one-stop desk, whatever the liên thông behind it); ``late_steps``:
+    internal steps finished after their allotted time; ``rating``: the applicant's 1-5 rating, if any;
+    ``feedback``: ``None`` without feedback about the dossier, else whether every piece was answered on
+    time; ``online_mode``: ``full``, ``partial`` or ``none`` (the procedure's online service).
+    """
+
+    outcome: Outcome
+    late_steps: int
+    contacts: int
+    agencies_contacted: int
+    at_desk: bool
+    published: bool
+    rating: int | None
+    feedback: bool | None
+    online_mode: str
+
+
+def _at_most(value: int, limits: tuple[int, int]) -> int:
+    """2 points up to ``limits[0]``, 1 point up to ``limits[1]``, else 0."""
+    return 2 if value <= limits[0] else 1 if value <= limits[1] else 0
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationScoring:
+    """How each index of one dossier is scored from its facts; the defaults read Circular 01/2018 Art. 13
+    as summarised in DOMAIN.md §6 [check against the text and Circular 03/2025]: every threshold is here.
+
+    1 early 2 / on time 1 / late 0; 2 no late step 2, else 0; 3 contacts up to ``contacts_limits``;
+    4 agencies up to ``agencies_limits``; 5 desk 2 / not 0; 6 published 2 / not 0; 7 rating at least
+    ``conduct_full_from`` 2, at least ``conduct_half_from`` 1, else 0, an unrated dossier ``unrated_points``
+    (systems in use count silence as satisfied); 8 no feedback or all on time 2, late 0; 9 full online 2,
+    partial 1, none 0. Officers are rated on ``officer_indices`` (6 points at most: the Circular's 5 and 3.5
+    thresholds fit).
+    """
+
+    contacts_limits: tuple[int, int] = (1, 2)
+    agencies_limits: tuple[int, int] = (1, 2)
+    conduct_full_from: int = 4
+    conduct_half_from: int = 3
+    unrated_points: int = 2
+    officer_indices: tuple[str, ...] = ("unit_time", "contacts", "officer_conduct")
+
+    def __post_init__(self) -> None:
+        for name in ("contacts_limits", "agencies_limits"):
+            low, high = getattr(self, name)
+            if not 0 <= low <= high:
+                raise InvalidConfigError(f"{name} must be two increasing counts, got {(low, high)!r}.")
+        if not 1 <= self.conduct_half_from <= self.conduct_full_from <= 5:
+            raise InvalidConfigError("conduct thresholds must satisfy 1 <= half <= full <= 5.")
+        if not 0 <= self.unrated_points <= INDEX_MAX:
+            raise InvalidConfigError(f"unrated_points must lie in 0..{INDEX_MAX}.")
+        unknown = set(self.officer_indices) - set(INDEX_NAMES)
+        if unknown or not self.officer_indices:
+            raise InvalidConfigError(f"officer_indices must name indices, got {self.officer_indices!r}.")
+
+
+DEFAULT_SCORING = EvaluationScoring()
+_ONLINE_MODE_POINTS = {"full": 2, "partial": 1}
+
+
+def score_dossier(facts: DossierFacts, scoring: EvaluationScoring = DEFAULT_SCORING) -> DossierIndices:
+    """The 9 indices of one resolved dossier (Circular 01/2018/TT-VPCP Art. 13), scored from its record."""
+    if facts.rating is None:
+        conduct = scoring.unrated_points
+    elif facts.rating >= scoring.conduct_full_from:
+        conduct = 2
+    else:
+        conduct = 1 if facts.rating >= scoring.conduct_half_from else 0
+    return DossierIndices(
+        total_time={Outcome.EARLY: 2, Outcome.ON_TIME: 1, Outcome.LATE: 0}[facts.outcome],
+        unit_time=0 if facts.late_steps else 2,
+        contacts=_at_most(facts.contacts, scoring.contacts_limits),
+        agencies_contacted=_at_most(facts.agencies_contacted, scoring.agencies_limits),
+        desk_handling=2 if facts.at_desk else 0,
+        publication=2 if facts.published else 0,
+        officer_conduct=conduct,
+        feedback_handling=0 if facts.feedback is False else 2,
+        online_service=_ONLINE_MODE_POINTS.get(facts.online_mode, 0),
+    )
+
+
+def officer_points(averaged: AveragedIndices, scoring: EvaluationScoring = DEFAULT_SCORING) -> Decimal:
+    """The points an officer is rated on: the sum of the officer's indices' rounded averages."""
+    return sum((getattr(averaged, name) for name in scoring.officer_indices), Decimal("0.0"))
 
 
 class OfficerGrade(StrEnum):

@@ -31,3 +31,45 @@ class DossierDayStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id}/{self.procedure_id}/{self.channel}"
+
+
+class EvaluationMonth(models.Model):
+    """Circular 01/2018's nine indices summed over the dossiers an agency (or one of its officers) resolved
+    in a month; ``officer`` empty is the agency's row. Refreshed from the dossiers by ``evaluation.refresh``
+    (nightly ``motcua refresh_evaluation``): ratings and feedback arrive after the finish.
+    """
+
+    month = models.DateField(help_text="first day of the month")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    dossiers = models.PositiveIntegerField()
+    total_time = models.PositiveIntegerField()
+    unit_time = models.PositiveIntegerField()
+    contacts = models.PositiveIntegerField()
+    agencies_contacted = models.PositiveIntegerField()
+    desk_handling = models.PositiveIntegerField()
+    publication = models.PositiveIntegerField()
+    officer_conduct = models.PositiveIntegerField()
+    feedback_handling = models.PositiveIntegerField()
+    online_service = models.PositiveIntegerField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency"],
+                condition=models.Q(officer__isnull=True),
+                name="evaluation_agency_key",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "agency", "officer"],
+                condition=models.Q(officer__isnull=False),
+                name="evaluation_officer_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "month"], name="evaluation_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id}/{self.officer_id or '-'}"

@@ -8,7 +8,9 @@ store and feedback figures come from their apps' selectors. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
@@ -26,8 +28,8 @@ from motcua.documents.selectors import DocumentFigures, document_figures
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import Status
 from motcua.feedback.selectors import FeedbackFigures, feedback_figures
-from motcua.reports import indices
-from motcua.reports.models import DossierDayStat
+from motcua.reports import configuration, indices
+from motcua.reports.models import DossierDayStat, EvaluationMonth
 
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
 OPEN_STATUSES = (
@@ -205,7 +207,8 @@ def dossier_figures(scope: list[int] | None, period: Period) -> DossierFigures:
 
 @dataclass(frozen=True)
 class ProcedureFigures:
-    total: int
+    total: int  # published
+    assigned: int  # published or not, implemented by the scope's agencies
     full_online: int
     partial_online: int
     level_4: int
@@ -217,19 +220,22 @@ class ProcedureFigures:
 
 def procedure_figures(scope: list[int] | None, on: dt.date) -> ProcedureFigures:
     """Published procedures (those the scope's agencies implement on ``on``) by online mode and old level."""
-    qs = Procedure.objects.filter(state=PublicationState.PUBLISHED)
+    qs = Procedure.objects.all()
     if scope is not None:
         assigned = ProcedureAssignment.objects.filter(valid_on(on), agency_id__in=scope)
         qs = qs.filter(pk__in=assigned.values("procedure_id"))
+    published = Q(state=PublicationState.PUBLISHED)
     counts = qs.aggregate(
-        total=Count("pk"),
-        full=Count("pk", filter=Q(online_mode=OnlineMode.FULL)),
-        partial=Count("pk", filter=Q(online_mode=OnlineMode.PARTIAL)),
-        level_4=Count("pk", filter=Q(legacy_level=4)),
-        level_3=Count("pk", filter=Q(legacy_level=3)),
+        assigned=Count("pk"),
+        total=Count("pk", filter=published),
+        full=Count("pk", filter=published & Q(online_mode=OnlineMode.FULL)),
+        partial=Count("pk", filter=published & Q(online_mode=OnlineMode.PARTIAL)),
+        level_4=Count("pk", filter=published & Q(legacy_level=4)),
+        level_3=Count("pk", filter=published & Q(legacy_level=3)),
     )
     return ProcedureFigures(
         total=counts["total"],
+        assigned=counts["assigned"],
         full_online=counts["full"],
         partial_online=counts["partial"],
         level_4=counts["level_4"],
@@ -411,3 +417,132 @@ def dossiers_behind(
     if procedure_id is not None:
         qs = qs.filter(procedure_id=procedure_id)
     return qs.select_related("procedure", "processing_agency")
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One agency's (or officer's) Circular 01/2018 result over the whole months of a period."""
+
+    key: int
+    label: str
+    averaged: indices.AveragedIndices
+    points: Decimal
+    grade: str
+
+
+def _evaluation_months(period: Period) -> Q:
+    return Q(month__gte=period.date_from.replace(day=1), month__lte=period.date_to)
+
+
+def evaluation_by_agency(scope: list[int] | None, period: Period) -> list[EvaluationRow]:
+    """Each agency's nine averaged indices, points and grade, from the monthly table (whole months)."""
+    config = configuration.current()
+    rows = EvaluationMonth.objects.filter(_evaluation_months(period), officer__isnull=True)
+    if scope is not None:
+        rows = rows.filter(agency_id__in=scope)
+    grouped = (
+        rows.values("agency_id", "agency__name")
+        .annotate(n=Sum("dossiers"), **{name: Sum(name) for name in indices.INDEX_NAMES})
+        .order_by("agency__name")
+    )
+    result = []
+    for r in grouped:
+        averaged = indices.averaged_from_sums({name: r[name] for name in indices.INDEX_NAMES}, r["n"])
+        grade = indices.unit_rating(averaged.total, config.unit_rating)
+        result.append(EvaluationRow(r["agency_id"], r["agency__name"], averaged, averaged.total, grade.label))
+    return result
+
+
+def evaluation_by_officer(scope: list[int], period: Period) -> list[EvaluationRow]:
+    """Each officer's averaged indices and rating (on the scoring's officer indices) within ``scope``."""
+    config = configuration.current()
+    grouped = (
+        EvaluationMonth.objects.filter(_evaluation_months(period), agency_id__in=scope, officer__isnull=False)
+        .values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
+        .annotate(n=Sum("dossiers"), **{name: Sum(name) for name in indices.INDEX_NAMES})
+        .order_by("officer__last_name", "officer__first_name", "officer_id")
+    )
+    result = []
+    for r in grouped:
+        averaged = indices.averaged_from_sums({name: r[name] for name in indices.INDEX_NAMES}, r["n"])
+        points = indices.officer_points(averaged, config.scoring)
+        grade = indices.officer_rating(points, config.officer_rating)
+        name = f"{r['officer__last_name']} {r['officer__first_name']}".strip() or r["officer__username"]
+        result.append(EvaluationRow(r["officer_id"], name, averaged, points, grade.label))
+    return result
+
+
+def evaluation_refreshed_at(period: Period) -> dt.datetime | None:
+    return (
+        EvaluationMonth.objects.filter(_evaluation_months(period))
+        .order_by("refreshed_at")
+        .values_list("refreshed_at", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ServiceIndexReport:
+    """The Decision 766 index of a scope and period with the shares it was computed from.
+
+    ``missing`` names the inputs MotCua has no figure for yet (scored 0, shown as such on the page).
+    """
+
+    index: indices.ServiceIndex | None
+    inputs: dict[str, Fraction | None]
+    missing: tuple[str, ...]
+
+
+def online_procedures_used(scope: list[int] | None, period: Period) -> int:
+    """Online procedures (full or partial) that received at least one online dossier in the period."""
+    return (
+        _stats(scope, period)
+        .filter(
+            channel__in=ONLINE_CHANNELS,
+            received__gt=0,
+            procedure__online_mode__in=[OnlineMode.FULL, OnlineMode.PARTIAL],
+        )
+        .values("procedure_id")
+        .distinct()
+        .count()
+    )
+
+
+def service_index(board: Dashboard) -> ServiceIndexReport:
+    """Decision 766's service index from the dashboard's live figures (DOMAIN.md §6, README "Reports")."""
+    scope = agency_scope(board.agency)
+    p, d, store, feedback = board.procedures, board.dossiers, board.store, board.feedback
+    online_procedures = p.full_online + p.partial_online
+
+    def share(count: int, total: int) -> Fraction | None:
+        return Fraction(count, total) if total else None
+
+    inputs: dict[str, Fraction | None] = {
+        "procedures_published": share(p.total, p.assigned),
+        "dossiers_synced": None,
+        "progress_published": Fraction(1) if d.received else None,  # every received dossier is trackable
+        "on_time_rate": d.resolution.on_time_rate,
+        "procedures_offered_online": share(online_procedures, p.total),
+        "online_services_used": share(online_procedures_used(scope, board.period), online_procedures),
+        "dossiers_submitted_online": d.online_share,
+        "paid_online": None,
+        "electronic_results": share(store.with_electronic_result, store.received),
+        "digitised_inputs": share(store.with_digitised, store.received),
+        "reused_data": share(store.reusing, store.received),
+        "receipt_satisfaction": d.satisfaction_share,
+        "feedback_on_time": feedback.on_time_share,
+        "feedback_satisfaction": feedback.satisfaction_share,
+    }
+    for name, provider in SERVICE_INDEX_PROVIDERS.items():
+        inputs[name] = provider(scope, board.period)
+    missing = tuple(name for name, value in inputs.items() if value is None)
+    if d.received == 0 and d.resolution.resolved == 0:
+        return ServiceIndexReport(index=None, inputs=inputs, missing=missing)
+    values = {name: value if value is not None else Fraction(0) for name, value in inputs.items()}
+    index = indices.service_index(indices.ServiceIndexInputs(**values), configuration.current().service_index)
+    return ServiceIndexReport(index=index, inputs=inputs, missing=missing)
+
+
+# Inputs other apps compute (the national portal sync share, online payments): each registers a function
+# (scope, period) -> share or None here from its AppConfig.ready().
+SERVICE_INDEX_PROVIDERS: dict[str, Callable[[list[int] | None, Period], Fraction | None]] = {}

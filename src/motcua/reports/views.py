@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from fractions import Fraction
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -117,11 +118,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pct": _percentages(board),
         "chart": _resolution_chart(board.dossiers.resolution),
         "list_link": scope.link(),
+        "service_index": (index := selectors.service_index(board)),
+        "index_inputs": [
+            (label, None if index.inputs[name] is None else percent(index.inputs[name]))
+            for name, label in SERVICE_INDEX_INPUTS.items()
+        ],
+        "evaluation": selectors.evaluation_by_agency(selectors.agency_scope(scope.agency), scope.period),
+        "officers": (
+            selectors.evaluation_by_officer([scope.agency.pk], scope.period) if scope.agency else []
+        ),
+        "evaluated_at": selectors.evaluation_refreshed_at(scope.period),
         "agency_link": scope.link(field=None),
         "period_link": scope.link(agency=None, field=None),
     }
     if scope.query.get("format") == "xlsx":
-        return _xlsx(board, level, rows)
+        return _xlsx(board, level, rows, context)
     if scope.query.get("format") == "pdf":
         html = render_to_string("reports/print.html", context, request=request)
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
@@ -129,6 +140,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return response
     return render(request, "reports/dashboard.html", context)
 
+
+SERVICE_INDEX_INPUTS = {
+    "procedures_published": "Thủ tục được công khai đầy đủ",
+    "dossiers_synced": "Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia",
+    "progress_published": "Hồ sơ được công khai tiến độ",
+    "on_time_rate": "Hồ sơ giải quyết trước hạn và đúng hạn",
+    "procedures_offered_online": "Thủ tục cung cấp trực tuyến",
+    "online_services_used": "Dịch vụ trực tuyến có phát sinh hồ sơ",
+    "dossiers_submitted_online": "Hồ sơ nộp trực tuyến",
+    "paid_online": "Hồ sơ có phí thanh toán trực tuyến",
+    "electronic_results": "Hồ sơ có kết quả điện tử",
+    "digitised_inputs": "Hồ sơ được số hóa thành phần",
+    "reused_data": "Hồ sơ tái sử dụng dữ liệu số",
+    "receipt_satisfaction": "Người dân hài lòng (đánh giá 4-5)",
+    "feedback_on_time": "Phản ánh, kiến nghị xử lý đúng hạn",
+    "feedback_satisfaction": "Hài lòng với trả lời phản ánh, kiến nghị",
+}
 
 LEVEL_LABELS = {
     selectors.Level.AGENCY: "Cơ quan",
@@ -251,7 +279,10 @@ def _resolution_chart(counts: indices.ResolutionCounts) -> list[dict[str, object
 
 
 def _xlsx(
-    board: selectors.Dashboard, level: selectors.Level, rows: list[selectors.BreakdownRow]
+    board: selectors.Dashboard,
+    level: selectors.Level,
+    rows: list[selectors.BreakdownRow],
+    context: dict[str, Any],
 ) -> HttpResponse:
     book = Workbook()
     sheet = book.active
@@ -294,6 +325,29 @@ def _xlsx(
         for r in rows:
             rate = None if r.on_time_rate is None else float(indices.percent(r.on_time_rate))
             table.append([r.label, r.received, r.received_online, r.early, r.on_time, r.late, rate])
+    report: selectors.ServiceIndexReport = context["service_index"]
+    if report.index is not None:
+        sheet = book.create_sheet("Chỉ số phục vụ")
+        sheet.append(["Nhóm", "Điểm"])
+        for label, points in (
+            ("Công khai, minh bạch", report.index.publicity),
+            ("Tiến độ, kết quả giải quyết", report.index.progress),
+            ("Dịch vụ trực tuyến, thanh toán", report.index.online),
+            ("Số hóa hồ sơ, kết quả", report.index.digitisation),
+            ("Mức độ hài lòng", report.index.satisfaction),
+            ("Tổng điểm", report.index.total),
+        ):
+            sheet.append([label, float(points)])
+    for title, evaluated in (
+        ("Đánh giá cơ quan", context["evaluation"]),
+        ("Đánh giá cán bộ", context["officers"]),
+    ):
+        if evaluated:
+            sheet = book.create_sheet(title)
+            sheet.append(["Tên", "Số hồ sơ", *[str(n) for n in range(1, 10)], "Điểm", "Xếp loại"])
+            for e in evaluated:
+                averages = [float(getattr(e.averaged, name)) for name in indices.INDEX_NAMES]
+                sheet.append([e.label, e.averaged.dossier_count, *averages, float(e.points), e.grade])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
