@@ -64,13 +64,34 @@ VARIABLES = [
     Variable("DEFAULT_FROM_EMAIL", "MotCua <noreply@localhost>", "sender of the notification e-mails"),
     Variable(
         "SMS_BACKEND",
-        "motcua.notifications.backends.LoggingBackend",
-        "SMS sender class (dotted path); the default only logs the message",
+        "motcua.notifications.gateways.SmsGatewayBackend",
+        "SMS sender class (dotted path); motcua.notifications.backends.LoggingBackend only logs the message",
     ),
     Variable(
         "ZALO_BACKEND",
-        "motcua.notifications.backends.LoggingBackend",
-        "Zalo sender class (dotted path); the default only logs the message",
+        "motcua.notifications.gateways.ZaloZnsBackend",
+        "Zalo sender class (dotted path); motcua.notifications.backends.LoggingBackend only logs the message",
+    ),
+    Variable("SMS_GATEWAY_URL", "http://127.0.0.1:8704", "base URL of the brandname SMS gateway (HTTP JSON)"),
+    Variable("SMS_BRANDNAME", "UBNDLANGSON", "sender name registered with the carriers (11 characters)"),
+    Variable("SMS_API_KEY", "(development only: the simulator's key)", "SMS gateway API key (secret)"),
+    Variable("SMS_TIMEOUT", "10", "seconds to wait for the SMS gateway's answer"),
+    Variable("SMS_ASCII", "true", "send SMS without Vietnamese diacritics (GSM-7, 160 characters a segment)"),
+    Variable("SMS_MAX_SEGMENTS", "2", "longest SMS, in segments; longer texts are shortened"),
+    Variable("SMS_RATE_PER_MINUTE", "300", "SMS handed to the gateway per minute at most; 0 for no limit"),
+    Variable(
+        "SMS_CALLBACK_SECRET",
+        "(development only: the simulator's secret)",
+        "HMAC secret of the SMS gateway's delivery reports (secret)",
+    ),
+    Variable("ZALO_API_URL", "http://127.0.0.1:8705", "base URL of the Zalo ZNS API"),
+    Variable("ZALO_ACCESS_TOKEN", "(development only: the simulator's)", "Zalo OA access token (secret)"),
+    Variable("ZALO_TIMEOUT", "10", "seconds to wait for Zalo's answer"),
+    Variable("ZALO_RATE_PER_MINUTE", "300", "Zalo messages per minute at most; 0 for no limit"),
+    Variable(
+        "ZALO_CALLBACK_SECRET",
+        "(development only: the simulator's secret)",
+        "HMAC secret of Zalo's delivery reports (secret)",
     ),
 ]
 

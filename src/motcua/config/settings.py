@@ -155,8 +155,26 @@ EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 30  # seconds; a send holds its outbox row locked, so a hung server must not hold it for ever
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "MotCua <noreply@localhost>")
-MOTCUA_SMS_BACKEND = env.get("SMS_BACKEND", "motcua.notifications.backends.LoggingBackend")
-MOTCUA_ZALO_BACKEND = env.get("ZALO_BACKEND", "motcua.notifications.backends.LoggingBackend")
+MOTCUA_SMS_BACKEND = env.get("SMS_BACKEND", "motcua.notifications.gateways.SmsGatewayBackend")
+MOTCUA_ZALO_BACKEND = env.get("ZALO_BACKEND", "motcua.notifications.gateways.ZaloZnsBackend")
+# The gateways (docs/integrations/messaging.md); development defaults are the loopback simulators' own
+# credentials (`motcua simulate sms|zalo`), elsewhere the secrets must be set or sends fail with that reason.
+_DEV = MOTCUA_ENV == "development"
+MOTCUA_SMS_GATEWAY_URL = env.get("SMS_GATEWAY_URL", "http://127.0.0.1:8704")
+MOTCUA_SMS_BRANDNAME = env.get("SMS_BRANDNAME", "UBNDLANGSON")
+MOTCUA_SMS_API_KEY = env.get("SMS_API_KEY", "dev-sms-api-key" if _DEV else "")
+MOTCUA_SMS_TIMEOUT = float(env.get("SMS_TIMEOUT", "10"))
+MOTCUA_SMS_ASCII = env.get_bool("SMS_ASCII", True)
+MOTCUA_SMS_MAX_SEGMENTS = int(env.get("SMS_MAX_SEGMENTS", "2"))
+MOTCUA_SMS_CALLBACK_SECRET = env.get("SMS_CALLBACK_SECRET", "dev-sms-callback-secret" if _DEV else "")
+MOTCUA_ZALO_API_URL = env.get("ZALO_API_URL", "http://127.0.0.1:8705")
+MOTCUA_ZALO_ACCESS_TOKEN = env.get("ZALO_ACCESS_TOKEN", "dev-zalo-access-token" if _DEV else "")
+MOTCUA_ZALO_TIMEOUT = float(env.get("ZALO_TIMEOUT", "10"))
+MOTCUA_ZALO_CALLBACK_SECRET = env.get("ZALO_CALLBACK_SECRET", "dev-zalo-callback-secret" if _DEV else "")
+MOTCUA_RATE_PER_MINUTE = {
+    "sms": int(env.get("SMS_RATE_PER_MINUTE", "300")),
+    "zalo": int(env.get("ZALO_RATE_PER_MINUTE", "300")),
+}
 
 MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))

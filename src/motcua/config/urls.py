@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.reports.urls")),
     path("", include("motcua.integrations.urls")),
     path("", include("motcua.payments.urls")),
+    path("", include("motcua.notifications.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]

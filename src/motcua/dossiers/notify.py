@@ -7,47 +7,49 @@ from django.conf import settings
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.workflow import Action
 from motcua.notifications.models import Channel
-from motcua.notifications.services import notification_enqueue
+from motcua.notifications.services import notification_enqueue_event
 
-_MESSAGES: dict[str, str] = {
-    Action.SUBMIT: "Hồ sơ {code} đã được gửi tới {agency}, đang chờ tiếp nhận.",
-    Action.ACCEPT: "Hồ sơ {code} đã được tiếp nhận. Ngày hẹn trả kết quả: {due}.",
-    "register": "Hồ sơ {code} đã được tiếp nhận. Ngày hẹn trả kết quả: {due}.",
-    Action.REQUEST_SUPPLEMENT: "Hồ sơ {code} cần bổ sung: {note}",
-    Action.REFUSE: "Hồ sơ {code} không được tiếp nhận giải quyết. Lý do: {note}",
-    Action.APOLOGIZE: "Xin lỗi ông/bà: hồ sơ {code} chậm trả kết quả ({note}). Ngày hẹn mới: {due}.",
-    Action.REQUEST_FEES: "Hồ sơ {code}: đề nghị ông/bà thực hiện nghĩa vụ tài chính {fee}.",
-    Action.STOP: "Hồ sơ {code} đã dừng giải quyết. Lý do: {note}",
-    Action.CONFIRM_WITHDRAWAL: "Hồ sơ {code} đã được rút theo đề nghị của ông/bà.",
-    Action.COMPLETE_STEP: "Hồ sơ {code} đã có kết quả, mời ông/bà nhận kết quả.",
-    Action.RETURN_RESULT: "Hồ sơ {code} đã trả kết quả. Mời ông/bà đánh giá mức độ hài lòng.",
+# The wording of each event is an administrator-editable template (motcua.notifications.events).
+_EVENTS: dict[str, str] = {
+    Action.SUBMIT: "dossier.submitted",
+    Action.ACCEPT: "dossier.received",
+    "register": "dossier.received",
+    Action.REQUEST_SUPPLEMENT: "dossier.supplement_requested",
+    Action.REFUSE: "dossier.refused",
+    Action.APOLOGIZE: "dossier.late_apology",
+    Action.REQUEST_FEES: "dossier.fees_requested",
+    Action.STOP: "dossier.stopped",
+    Action.CONFIRM_WITHDRAWAL: "dossier.withdrawn",
+    Action.COMPLETE_STEP: "dossier.result_ready",
+    Action.RETURN_RESULT: "dossier.result_returned",
 }
 
 
 def notify_applicant(dossier: Dossier, event: DossierEvent) -> None:
-    """Queue the e-mail and SMS for this event, inside the caller's transaction (never sent twice)."""
-    template = _MESSAGES.get(event.action)
-    if template is None or (event.action == Action.COMPLETE_STEP and event.to_status == event.from_status):
+    """Queue the e-mail, SMS and Zalo message for this event, inside the caller's transaction (never sent
+    twice)."""
+    code = _EVENTS.get(event.action)
+    if code is None or (event.action == Action.COMPLETE_STEP and event.to_status == event.from_status):
         return  # intermediate hand-overs are internal
-    body = template.format(
-        code=dossier.code,
-        agency=dossier.receiving_agency.name,
-        due=f"{dossier.due_at:%H:%M %d/%m/%Y}" if dossier.due_at else "—",
-        note=event.note or "xem chi tiết tại trang tra cứu",
-        fee=f"{dossier.fee_amount:,.0f} đồng".replace(",", "."),
-    )
-    link = f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}/tra-cuu/{dossier.code}/"
-    subject = f"[Một cửa] Hồ sơ {dossier.code}: {dossier.status_label}"
-    for channel, recipient, text in (
-        (Channel.EMAIL, dossier.applicant_email, f"{body}\n\nTheo dõi hồ sơ: {link}"),
-        (Channel.SMS, dossier.applicant_phone, body),
-        (Channel.ZALO, dossier.applicant_phone, f"{body}\n{link}"),
+    params = {
+        "code": dossier.code or "",
+        "agency": dossier.receiving_agency.name,
+        "due": f"{dossier.due_at:%H:%M %d/%m/%Y}" if dossier.due_at else "—",
+        "note": event.note or "xem chi tiết tại trang tra cứu",
+        "fee": f"{dossier.fee_amount:,.0f} đồng".replace(",", "."),
+        "status": dossier.status_label,
+        "link": f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}/tra-cuu/{dossier.code}/",
+    }
+    for channel, recipient in (
+        (Channel.EMAIL, dossier.applicant_email),
+        (Channel.SMS, dossier.applicant_phone),
+        (Channel.ZALO, dossier.applicant_phone),
     ):
-        notification_enqueue(
+        notification_enqueue_event(
+            event=code,
             channel=channel,
             recipient=recipient,
-            subject=subject,
-            body=text,
+            params=params,
             dedupe_key=f"dossier-event:{event.pk}:{channel}",
             related_type="dossier",
             related_id=dossier.code or "",

@@ -28,7 +28,7 @@ from motcua.feedback.workflow import (
     Action,
     allowed,
 )
-from motcua.notifications.services import notification_enqueue
+from motcua.notifications.services import notification_enqueue_event
 from motcua.worktime.selectors import work_calendar
 
 MAX_FILES = 5
@@ -325,26 +325,28 @@ def _event(feedback: Feedback, user: User | None, action: str, note: str) -> Non
     )
 
 
-_MESSAGES = {
-    "received": "Phản ánh, kiến nghị {code} đã được tiếp nhận. Hạn xem xét thụ lý: {due}.",
-    "refused": "Phản ánh, kiến nghị {code} không được thụ lý: {note}",
-    "info": "Phản ánh, kiến nghị {code}: cơ quan đề nghị bổ sung thông tin: {note}",
-    "answered": "Phản ánh, kiến nghị {code} đã có câu trả lời. Xem và đánh giá tại trang tra cứu.",
+# The wording of each message is an administrator-editable template (motcua.notifications.events).
+_EVENTS = {
+    "received": "feedback.received",
+    "refused": "feedback.refused",
+    "info": "feedback.info_requested",
+    "answered": "feedback.answered",
 }
 
 
 def _tell_sender(feedback: Feedback, what: str, note: str = "") -> None:
-    body = _MESSAGES[what].format(
-        code=feedback.code,
-        due=f"{feedback.accept_due_at:%d/%m/%Y}",
-        note=note or feedback.refusal_reason,
-    )
+    params = {
+        "code": feedback.code,
+        "due": f"{feedback.accept_due_at:%d/%m/%Y}",
+        "note": note or feedback.refusal_reason,
+        "link": f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}/phan-anh-kien-nghi/tra-cuu/",
+    }
     for channel, recipient in (("sms", feedback.sender_phone), ("email", feedback.sender_email)):
-        notification_enqueue(
+        notification_enqueue_event(
+            event=_EVENTS[what],
             channel=channel,
             recipient=recipient,
-            subject=f"Phản ánh, kiến nghị {feedback.code}",
-            body=body,
+            params=params,
             dedupe_key=f"feedback-{feedback.code}-{what}-{channel}-{clock.now().isoformat()}",
             related_type="feedback.feedback",
             related_id=str(feedback.pk),

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 
 from django.db import transaction
 
 from motcua.accounts.models import User
 from motcua.core import clock
 from motcua.core.audit import audit_record
-from motcua.core.errors import DomainError
-from motcua.notifications.backends import DeliveryError, get_backend
-from motcua.notifications.models import Channel, Notification, NotificationStatus
+from motcua.core.errors import DomainError, NotFoundError
+from motcua.notifications.backends import DeliveryError, OutgoingMessage, PermanentDeliveryError, get_backend
+from motcua.notifications.events import EVENTS
+from motcua.notifications.models import (
+    Channel,
+    DeliveryStatus,
+    MessageTemplate,
+    Notification,
+    NotificationStatus,
+)
+from motcua.notifications.ratelimit import rate_acquire
+from motcua.notifications.rendering import render_event, sms_segments
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +56,9 @@ def notification_enqueue(
     dedupe_key: str,
     related_type: str = "",
     related_id: str = "",
+    template: str = "",
+    params: Mapping[str, str] | None = None,
+    external_template_id: str = "",
 ) -> Notification | None:
     """Put one message in the outbox; call it inside the transaction of the business event it announces.
 
@@ -72,6 +85,10 @@ def notification_enqueue(
                 "body": body,
                 "related_type": related_type,
                 "related_id": related_id,
+                "template": template,
+                "params": dict(params or {}),
+                "external_template_id": external_template_id,
+                "segments": sms_segments(body) if channel == Channel.SMS else 0,
                 "next_attempt_at": clock.now(),
             },
         )
@@ -80,33 +97,81 @@ def notification_enqueue(
     return notification
 
 
+def notification_enqueue_event(
+    *,
+    event: str,
+    channel: str,
+    recipient: str,
+    params: Mapping[str, str],
+    dedupe_key: str,
+    related_type: str = "",
+    related_id: str = "",
+) -> Notification | None:
+    """Put the message announcing ``event`` (a code of ``events.EVENTS``) in the outbox, worded by its
+    template for the channel. None when there is no recipient, or the event sends nothing on this channel
+    (switched off by an administrator, or no Zalo template). Idempotent on ``dedupe_key`` like
+    notification_enqueue, which it calls: the same transaction rules apply."""
+    if not recipient.strip():
+        return None
+    rendered = render_event(code=event, channel=channel, params=params)
+    if rendered is None:
+        return None
+    return notification_enqueue(
+        channel=channel,
+        recipient=recipient,
+        subject=rendered.subject,
+        body=rendered.body,
+        dedupe_key=dedupe_key,
+        related_type=related_type,
+        related_id=related_id,
+        template=event,
+        params=params,
+        external_template_id=rendered.external_template_id,
+    )
+
+
 def notification_deliver(*, notification_id: int) -> Notification | None:
     """One delivery attempt: the body of the send task. Returns the row as left, None if it is gone.
 
-    The backend is called while the row is locked (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the
-    IMMEDIATE transaction holds the database write lock), so a second worker running a duplicate task for
-    the same row waits, then sees it sent and does nothing: two workers never both send a message.
+    First the channel's rate limit: over it, the row is postponed to the next minute without counting an
+    attempt (never dropped). Then the backend is called while the row is locked (SELECT ... FOR UPDATE on
+    PostgreSQL; on SQLite the IMMEDIATE transaction holds the database write lock), so a second worker
+    running a duplicate task for the same row waits, then sees it sent and does nothing: two workers never
+    both send a message.
 
     What the lock cannot do: if the process dies, or the database connection drops, after the backend
     accepted the message but before COMMIT, the transaction rolls back and the row is still pending with
-    its attempt uncounted, as if nothing had been sent. django-tasks-db leaves that task RUNNING for ever,
-    so notification_requeue_stalled() later gives the row a new task and the message goes out a second
-    time. So delivery is at-least-once, not exactly-once: a duplicate needs a crash in that window, or a
-    channel that took the message yet reported a failure (a timeout after the server accepted it); no
-    channel here takes an idempotency key that would close either gap. Duplicate tasks never duplicate.
+    its attempt uncounted; notification_requeue_stalled() later gives it a new task and the message is
+    handed over a second time. The same happens when a gateway took the message yet the answer was lost (a
+    timeout). The SMS and Zalo gateways close that gap: the request carries the dedupe key as its request
+    id, and the gateway answers a repeat with the first message's id instead of sending it again; its
+    delivery report, which names the request id, also marks the row sent. E-mail stays at-least-once.
     """
+    now = clock.now()
+    peek = Notification.objects.filter(pk=notification_id).first()
+    if peek is None or peek.status != NotificationStatus.PENDING or peek.next_attempt_at > now:
+        return peek  # sent, given up, or a superseded duplicate task: the row's own task is due later
+    reopens_at = rate_acquire(channel=peek.channel, now=now)
+    if reopens_at is not None:
+        return _postpone(notification_id, until=reopens_at, now=now)
     with transaction.atomic(durable=True):
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None or notification.status != NotificationStatus.PENDING:
             return notification
-        now = clock.now()
         if notification.next_attempt_at > now:
-            return notification  # a superseded duplicate task: the row's own task is due later
+            return notification
         notification.attempts += 1
         try:
             backend = get_backend(notification.channel)
-            backend.send(
-                recipient=notification.recipient, subject=notification.subject, body=notification.body
+            message_id = backend.send(
+                OutgoingMessage(
+                    recipient=notification.recipient,
+                    subject=notification.subject,
+                    body=notification.body,
+                    request_id=notification.dedupe_key,
+                    params=notification.params,
+                    external_template_id=notification.external_template_id,
+                )
             )
         except Exception as error:  # any failure is a failed attempt; escaping would strand the row
             _record_failure(notification, error, now=now)
@@ -114,7 +179,86 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
             notification.status = NotificationStatus.SENT
             notification.sent_at = now
             notification.last_error = ""
-        notification.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "sent_at"])
+            notification.provider_message_id = message_id or notification.provider_message_id
+        notification.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "last_error",
+                "sent_at",
+                "provider_message_id",
+            ]
+        )
+    return notification
+
+
+def _postpone(notification_id: int, *, until: dt.datetime, now: dt.datetime) -> Notification | None:
+    """The channel is over its rate: try again when the next window opens; no attempt is counted."""
+    with transaction.atomic(durable=True):
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != NotificationStatus.PENDING:
+            return notification
+        if notification.next_attempt_at > now:
+            return notification
+        logger.info(
+            "notification %s postponed to %s: %s rate limit", notification.pk, until, notification.channel
+        )
+        notification.next_attempt_at = until
+        notification.save(update_fields=["next_attempt_at"])
+        _schedule(notification)
+    return notification
+
+
+def notification_record_delivery(
+    *,
+    channel: str,
+    message_id: str,
+    request_id: str,
+    delivered: bool,
+    reason: str,
+    at: dt.datetime,
+) -> Notification:
+    """Record a gateway's delivery report (the callback endpoint calls it; polling could too).
+
+    The message is found by the provider's id, else by the request id (our dedupe key): a report may come
+    for a message whose send answer was lost, and then it proves the send, so the row becomes sent.
+    Idempotent, and a report older than the one recorded changes nothing. NotFoundError for a report
+    naming no message of ours on that channel.
+    """
+    with transaction.atomic(durable=True):
+        matching = Notification.objects.select_for_update().filter(channel=channel)
+        notification = None
+        if message_id:
+            notification = matching.filter(provider_message_id=message_id).first()
+        if notification is None and request_id:
+            notification = matching.filter(dedupe_key=request_id).first()
+            if notification is not None and notification.provider_message_id not in ("", message_id):
+                notification = None  # that request was answered with another message
+        if notification is None:
+            raise NotFoundError("Không tìm thấy tin nhắn của báo cáo gửi tin.")
+        if notification.delivery_reported_at is not None and notification.delivery_reported_at > at:
+            return notification  # an older report arriving late
+        if notification.status != NotificationStatus.SENT:
+            logger.info("notification %s: a delivery report proves the send", notification.pk)
+            notification.status = NotificationStatus.SENT
+            notification.sent_at = clock.now()
+            notification.last_error = ""
+        notification.provider_message_id = message_id or notification.provider_message_id
+        notification.delivery_status = DeliveryStatus.DELIVERED if delivered else DeliveryStatus.FAILED
+        notification.delivery_error = "" if delivered else (reason or "không rõ lý do")[:500]
+        notification.delivery_reported_at = at
+        notification.save(
+            update_fields=[
+                "status",
+                "sent_at",
+                "last_error",
+                "provider_message_id",
+                "delivery_status",
+                "delivery_error",
+                "delivery_reported_at",
+            ]
+        )
     return notification
 
 
@@ -166,7 +310,7 @@ def _record_failure(notification: Notification, error: Exception, *, now: dt.dat
         logger.exception("notification %s attempt %s crashed", notification.pk, notification.attempts)
         message = f"{type(error).__name__}: {error}"
     notification.last_error = message[:_ERROR_LENGTH]
-    if notification.attempts >= MAX_ATTEMPTS:
+    if notification.attempts >= MAX_ATTEMPTS or isinstance(error, PermanentDeliveryError):
         notification.status = NotificationStatus.FAILED
         return
     notification.next_attempt_at = now + retry_delay(notification.attempts)
@@ -179,3 +323,23 @@ def _schedule(notification: Notification) -> None:
     from motcua.notifications.tasks import send_notification
 
     send_notification.using(run_after=notification.next_attempt_at).enqueue(notification.pk)
+
+
+def message_templates_create_missing(*, using: str = "default") -> int:
+    """Create the template row of each event that has none, from the defaults; returns how many."""
+    existing = set(MessageTemplate.objects.using(using).values_list("code", flat=True))
+    rows = [
+        MessageTemplate(
+            code=event.code,
+            name=event.name,
+            subject=event.subject,
+            email_body=event.email_template,
+            sms_text=event.sms_text,
+            zalo_text=event.zalo_text if event.zalo_template_id else "",
+            zalo_template_id=event.zalo_template_id,
+        )
+        for event in EVENTS.values()
+        if event.code not in existing
+    ]
+    MessageTemplate.objects.using(using).bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

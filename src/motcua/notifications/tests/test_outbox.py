@@ -19,7 +19,7 @@ from tests.factories import make_user
 
 from motcua.core import clock
 from motcua.core.models import AuditEvent
-from motcua.notifications.backends import DeliveryError
+from motcua.notifications.backends import DeliveryError, OutgoingMessage
 from motcua.notifications.models import Notification, NotificationStatus
 from motcua.notifications.services import (
     MAX_ATTEMPTS,
@@ -43,11 +43,12 @@ class FlakyBackend:
     failures: ClassVar[int] = 0
     delivered: ClassVar[list[str]] = []
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, message: OutgoingMessage) -> str:
         if FlakyBackend.failures > 0:
             FlakyBackend.failures -= 1
             raise DeliveryError("gateway busy")
-        FlakyBackend.delivered.append(recipient)
+        FlakyBackend.delivered.append(message.recipient)
+        return f"flaky-{len(FlakyBackend.delivered)}"
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def run_attempts_at_their_due_time(notification: Notification, *, limit: int) ->
 
 
 def enqueue(**overrides: str) -> Notification:
-    arguments = {
+    arguments: dict[str, Any] = {
         "channel": "email",
         "recipient": "an@example.vn",
         "subject": "Hồ sơ 000.00.01.H49-250303-0001 đã được tiếp nhận",
