@@ -111,3 +111,57 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class TotpDevice(models.Model):
+    """An official's authenticator app (RFC 6238), the second factor after the password.
+
+    ``confirmed_at`` is empty while enrolment waits for the first correct code. ``last_used_step`` is the
+    time step of the last accepted code: a code is accepted only for a later step, so an observed code
+    cannot be replayed within its window. Consecutive failures lock the device for a while.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    # Base32, as in the otpauth:// URI. Stored as is, like Django's own password-reset secrets derive from
+    # SECRET_KEY: whoever reads this table can already impersonate users through the session table.
+    secret = models.CharField(_("secret"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("last used time step"), default=0)
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return f"TOTP · {self.user}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class VneidIdentity(models.Model):
+    """The link between a citizen's account and their VNeID identity (OpenID Connect issuer + subject)."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="vneid_identity"
+    )
+    issuer = models.CharField(_("issuer"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"), default=clock.now)
+    last_login_at = models.DateTimeField(_("last login at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("VNeID identity")
+        verbose_name_plural = _("VNeID identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="vneid_subject_once_per_issuer")
+        ]
+
+    def __str__(self) -> str:
+        return f"VNeID {self.subject} · {self.user}"

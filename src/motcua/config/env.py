@@ -39,6 +39,19 @@ VARIABLES = [
         "working days to accept/refuse, ask for information, answer and publish feedback",
     ),
     Variable(
+        "OFFICIAL_TOTP",
+        "required",
+        "officials' second factor after the password: required (TOTP) or off (development only)",
+    ),
+    Variable("VNEID_ISSUER", "http://127.0.0.1:8702", "the VNeID OpenID Connect issuer (the simulator's)"),
+    Variable("VNEID_CLIENT_ID", "motcua", "MotCua's client id at the VNeID provider"),
+    Variable(
+        "VNEID_CLIENT_SECRET",
+        "(development only: the simulator's secret)",
+        "MotCua's client secret at the VNeID provider; VNeID login is off when empty",
+    ),
+    Variable("VNEID_TIMEOUT", "5", "seconds to wait for each answer of the VNeID provider"),
+    Variable(
         "REPORTS_CONFIG",
         "",
         "JSON file replacing the service index weights and the evaluation thresholds (README, Reports)",

@@ -117,6 +117,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Officials confirm their password with a TOTP code (motcua.accounts.second_factor); "off" is for development.
+MOTCUA_OFFICIAL_TOTP = env.get("OFFICIAL_TOTP", "required").strip().lower()
+if MOTCUA_OFFICIAL_TOTP not in {"required", "off"}:
+    raise ImproperlyConfigured("OFFICIAL_TOTP must be 'required' or 'off'.")
+if IS_PRODUCTION and MOTCUA_OFFICIAL_TOTP != "required":
+    raise ImproperlyConfigured("OFFICIAL_TOTP=off is refused in production: officials need a second factor.")
+# Citizens log in through VNeID (OpenID Connect, motcua.accounts.oidc); off when the client secret is empty.
+MOTCUA_VNEID_ISSUER = env.get("VNEID_ISSUER", "http://127.0.0.1:8702").rstrip("/")
+MOTCUA_VNEID_CLIENT_ID = env.get("VNEID_CLIENT_ID", "motcua")
+_DEV_VNEID_SECRET = "motcua-simulator-secret"  # the simulator registers MotCua with the same setting
+MOTCUA_VNEID_CLIENT_SECRET = env.get("VNEID_CLIENT_SECRET", "" if IS_PRODUCTION else _DEV_VNEID_SECRET)
+MOTCUA_VNEID_TIMEOUT = float(env.get("VNEID_TIMEOUT", "5"))
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

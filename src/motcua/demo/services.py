@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from motcua.accounts.models import Role, RoleAssignment, User
+from motcua.accounts.models import Role, RoleAssignment, TotpDevice, User
 from motcua.agencies import importer as agency_importer
 from motcua.agencies.models import Agency, AgencyKind, OrgUnit, ReceptionDesk
 from motcua.catalog import docx
@@ -30,6 +30,7 @@ from motcua.catalog.sources import (
     read_procedure_details_jsonl,
     read_procedure_list_xlsx,
 )
+from motcua.core import clock
 from motcua.demo import catalog as plan
 from motcua.demo import documents as demo_documents
 from motcua.demo import dossiers as demo_dossiers
@@ -39,6 +40,8 @@ from motcua.reports.aggregates import stats_rebuild
 CATALOGUE_FOLDER = "tthc-dvcqg"
 DETAILS_FILE = "tthc_details_6ministries.jsonl.gz"
 DEMO_PASSWORD = "MotCua@2026"
+# Every demo official's authenticator key (TOTP, RFC 6238), printed in the README: for the demo only.
+DEMO_TOTP_SECRET = "MOTCUADEMOLANGSONMOTCUADEMOLANGS"
 
 
 @dataclass
@@ -283,6 +286,9 @@ def _accounts() -> list[tuple[str, str]]:
     with transaction.atomic():
         for username, full_name, agency_key, role, is_staff in DEMO_OFFICIALS:
             user = _demo_user(username, full_name=full_name, kind=User.Kind.OFFICIAL, is_staff=is_staff)
+            TotpDevice.objects.get_or_create(
+                user=user, defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": clock.now()}
+            )
             if role == Role.ADMINISTRATOR:
                 user.is_superuser = True
                 user.save(update_fields=["is_superuser"])

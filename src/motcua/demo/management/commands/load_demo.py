@@ -46,3 +46,4 @@ class Command(BaseCommand):
         say(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {services.DEMO_PASSWORD}):"))
         for username, description in report.accounts:
             say(f"  {username:<22} {description}")
+        say(f"Cán bộ nhập thêm mã xác thực (TOTP), khóa chung của cán bộ mẫu: {services.DEMO_TOTP_SECRET}")
