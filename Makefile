@@ -29,7 +29,16 @@ demo: env  ## migrate the embedded database and load the Lạng Sơn demo
 	$(MOTCUA) migrate --noinput --verbosity 0
 	$(MOTCUA) load_demo
 
-run: demo  ## serve the demo at http://127.0.0.1:8000
+# The external systems' simulators `make run` starts beside the site (logs in var/simulate-<name>.log).
+SIMULATORS := portal payment vneid sms zalo
+
+run: demo  ## serve the demo at http://127.0.0.1:8000 with the task worker and the simulators
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	for system in $(SIMULATORS); do \
+	  $(MOTCUA) simulate $$system > var/simulate-$$system.log 2>&1 & \
+	done; \
+	$(MOTCUA) worker --no-reload > var/worker.log 2>&1 & \
+	echo "simulators: $(SIMULATORS) (var/simulate-*.log); task worker: var/worker.log"; \
 	$(MOTCUA) runserver 127.0.0.1:8000
 
 lint: env

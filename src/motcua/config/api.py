@@ -14,6 +14,7 @@ from motcua.documents.api import router as documents_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import tracking_router
 from motcua.feedback.api import router as feedback_router
+from motcua.payments.api import router as payments_router
 from motcua.reports.api import router as reports_router
 from motcua.worktime.api import router as calendar_router
 
@@ -32,6 +33,7 @@ api.add_router("/documents", documents_router)
 api.add_router("/store", store_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/reports", reports_router)
+api.add_router("/payments", payments_router)
 
 
 @api.exception_handler(DomainError)

@@ -51,6 +51,36 @@ VARIABLES = [
         "MotCua's client secret at the VNeID provider; VNeID login is off when empty",
     ),
     Variable("VNEID_TIMEOUT", "5", "seconds to wait for each answer of the VNeID provider"),
+    Variable("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8703", "the payment gateway (the simulator's)"),
+    Variable("PAYMENT_MERCHANT_CODE", "MOTCUA-LANGSON", "MotCua's merchant code at the payment gateway"),
+    Variable(
+        "PAYMENT_SECRET",
+        "(development only: the simulator's secret)",
+        "HMAC-SHA256 key shared with the payment gateway; online payment is off when empty",
+    ),
+    Variable("PAYMENT_TIMEOUT", "10", "seconds to wait for each answer of the payment gateway"),
+    Variable("PAYMENT_CALLBACK_MAX_AGE", "900", "seconds a gateway callback's timestamp stays acceptable"),
+    Variable(
+        "NATIONAL_PORTAL_URL",
+        "http://127.0.0.1:8701",
+        "the national public service portal's sync endpoint (the simulator's); empty: no sync",
+    ),
+    Variable(
+        "NATIONAL_PORTAL_TOKEN",
+        "(development only: the simulator's token)",
+        "bearer token MotCua presents to the national portal; never logged or shown",
+    ),
+    Variable("NATIONAL_PORTAL_TIMEOUT", "10", "seconds to wait for each answer of the national portal"),
+    Variable(
+        "INTEGRATIONS_RETRY",
+        "first=30,longest=3600,attempts=10",
+        "outbound deliveries: first retry delay and longest delay (seconds), attempts before dead letter",
+    ),
+    Variable(
+        "PORTAL_SIMULATOR_DATA",
+        "<repo>/var/portal-simulator.sqlite3",
+        "where `motcua simulate portal` keeps what it received",
+    ),
     Variable(
         "REPORTS_CONFIG",
         "",

@@ -189,6 +189,15 @@ MOTCUA_RATE_PER_MINUTE = {
     "zalo": int(env.get("ZALO_RATE_PER_MINUTE", "300")),
 }
 
+# The national public service portal (motcua.integrations.portal); an empty URL turns the sync off.
+MOTCUA_NATIONAL_PORTAL_URL = env.get("NATIONAL_PORTAL_URL", "http://127.0.0.1:8701").rstrip("/")
+MOTCUA_NATIONAL_PORTAL_TOKEN = env.get(
+    "NATIONAL_PORTAL_TOKEN", "" if IS_PRODUCTION else "motcua-portal-simulator-token"
+)
+MOTCUA_NATIONAL_PORTAL_TIMEOUT = float(env.get("NATIONAL_PORTAL_TIMEOUT", "10"))
+# Outbound deliveries (motcua.integrations.outbox): backoff and attempts before a dead letter.
+MOTCUA_INTEGRATIONS_RETRY = env.get("INTEGRATIONS_RETRY", "first=30,longest=3600,attempts=10")
+
 MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 MOTCUA_OFFICE_HOURS = env.get("OFFICE_HOURS", "07:30-11:30,13:30-17:30")
@@ -196,6 +205,12 @@ MOTCUA_FEEDBACK_DEADLINES = env.get("FEEDBACK_DEADLINES", "accept=2,info=5,answe
 # A JSON file replacing the report formulas' weights and thresholds (motcua.reports.configuration).
 REPORTS_CONFIG = env.get("REPORTS_CONFIG", "")
 MOTCUA_TRUST_ROOTS = [p.strip() for p in env.get("MOTCUA_TRUST_ROOTS", "").split(",") if p.strip()]
+# Online fees (motcua.payments) through the payment gateway; off when the shared secret is empty.
+MOTCUA_PAYMENT_GATEWAY_URL = env.get("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8703").rstrip("/")
+MOTCUA_PAYMENT_MERCHANT_CODE = env.get("PAYMENT_MERCHANT_CODE", "MOTCUA-LANGSON")
+MOTCUA_PAYMENT_SECRET = env.get("PAYMENT_SECRET", "" if IS_PRODUCTION else "motcua-payment-simulator-secret")
+MOTCUA_PAYMENT_TIMEOUT = float(env.get("PAYMENT_TIMEOUT", "10"))
+MOTCUA_PAYMENT_CALLBACK_MAX_AGE = int(env.get("PAYMENT_CALLBACK_MAX_AGE", "900"))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -161,6 +161,11 @@ class Dossier(models.Model):
             # dossiers open at a period's end.
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
             models.Index(fields=["processing_agency", "finished_at"], name="dossier_finished_idx"),
+            models.Index(
+                fields=["processing_agency", "fees_paid_at"],
+                condition=Q(fees_paid_at__isnull=False),
+                name="dossier_fees_paid_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__gte=0, status__lte=10), name="dossier_status_known"),

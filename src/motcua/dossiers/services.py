@@ -77,6 +77,7 @@ class ActionInput:
     new_due_at: dt.datetime | None = None
     reasons: list[str] = field(default_factory=list)
     agency: Agency | None = None  # the agency consulted, or the one a dossier is transferred to
+    system_actor: str = ""  # set by trusted code only (payments: PAYMENT_PLATFORM), never from a request
 
 
 # -- codes ---------------------------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def dossier_act(*, dossier: Dossier, actor: User, action: Action, data: ActionIn
             raise WorkflowError(
                 f"Không thể “{action.value}” khi hồ sơ đang ở trạng thái “{locked.status_label}”."
             )
-        roles = actor_roles(dossier=locked, user=actor)
+        roles = {data.system_actor} if data.system_actor else actor_roles(dossier=locked, user=actor)
         if not roles & transition.actors:
             raise PermissionDeniedError("Bạn không có quyền thực hiện thao tác này trên hồ sơ.")
         HANDLERS[action](locked, actor, data, now)

@@ -100,6 +100,7 @@ SPECIALIST = "specialist"
 HEAD = "head_of_unit"
 LEADER = "agency_leader"
 CONSULTEE = "consultee"  # an official of an agency whose opinion was asked and not yet given
+PAYMENT_PLATFORM = "payment_platform"  # a verified callback of the payment gateway (payments app)
 
 KEEP = "keep"  # the status does not change
 PROCESSED_WHEN_LAST = "processed_when_last"  # stays in processing until the last step is done
@@ -135,7 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.COMPLETE_STEP, {Status.PROCESSING}, PROCESSED_WHEN_LAST, RECEPTION, SPECIALIST, HEAD, LEADER),
     _t(Action.RETURN_STEP, {Status.PROCESSING}, KEEP, HEAD, LEADER),
     _t(Action.REQUEST_FEES, {Status.PROCESSING}, Status.FEES_REQUESTED, SPECIALIST, HEAD),
-    _t(Action.CONFIRM_FEES, {Status.FEES_REQUESTED}, RESUME, RECEPTION),
+    _t(Action.CONFIRM_FEES, {Status.FEES_REQUESTED}, RESUME, RECEPTION, PAYMENT_PLATFORM),
     _t(Action.APOLOGIZE, {Status.RECEIVED, Status.PROCESSING}, KEEP, HEAD, LEADER),
     _t(Action.STOP, {Status.RECEIVED, Status.PROCESSING}, Status.STOPPED, LEADER),
     _t(Action.REQUEST_WITHDRAWAL, _OPEN, KEEP, APPLICANT),

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class IntegrationsConfig(AppConfig):
     name = "motcua.integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        # Registers the portal's outbox handlers and its listener on the dossier history.
+        from motcua.integrations.portal import sync  # noqa: F401
+        from motcua.integrations.reporting import dossiers_synced
+        from motcua.reports.selectors import SERVICE_INDEX_PROVIDERS
+
+        SERVICE_INDEX_PROVIDERS["dossiers_synced"] = dossiers_synced

@@ -9,6 +9,7 @@ from motcua.dossiers.workflow import (
     CONSULTEE,
     HEAD,
     LEADER,
+    PAYMENT_PLATFORM,
     RECEPTION,
     SPECIALIST,
     TRANSITIONS,
@@ -21,8 +22,10 @@ from motcua.dossiers.workflow import (
 
 def test_every_action_has_at_least_one_row_and_every_row_a_known_actor() -> None:
     assert {row.action for row in TRANSITIONS} == set(Action)
-    actors = {APPLICANT, RECEPTION, SPECIALIST, HEAD, LEADER, CONSULTEE}
+    actors = {APPLICANT, RECEPTION, SPECIALIST, HEAD, LEADER, CONSULTEE, PAYMENT_PLATFORM}
     assert all(row.actors and row.actors <= actors for row in TRANSITIONS)
+    # The payment platform (a verified gateway callback) only confirms fees.
+    assert {row.action for row in TRANSITIONS if PAYMENT_PLATFORM in row.actors} == {Action.CONFIRM_FEES}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,59 @@
+"""Read-only admin pages: payments, every callback received (refused ones with their reason), and the
+daily reconciliation reports. Written only by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from motcua.payments.models import Payment, PaymentCallback, Reconciliation
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(_ReadOnly):
+    list_display = ["order_id", "dossier", "amount", "status", "transaction_id", "created_at", "paid_at"]
+    list_filter = ["status"]
+    search_fields = ["=order_id", "=transaction_id", "dossier__code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["dossier"]
+
+
+@admin.register(PaymentCallback)
+class PaymentCallbackAdmin(_ReadOnly):
+    list_display = ["received_at", "kind", "order_id", "verdict", "reason", "transaction_id", "remote_addr"]
+    list_filter = ["verdict", "kind", "reason"]
+    search_fields = ["=order_id", "=transaction_id", "=callback_id"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(_ReadOnly):
+    list_display = [
+        "day",
+        "balanced",
+        "gateway_count",
+        "local_count",
+        "matched_count",
+        "gateway_paid_total",
+        "local_paid_total",
+        "ran_at",
+    ]
+    date_hierarchy = "day"
+
+    @admin.display(boolean=True, description=_("balanced"))
+    def balanced(self, obj: Reconciliation) -> bool:
+        return obj.is_balanced
