@@ -30,7 +30,7 @@ demo: env  ## migrate the embedded database and load the Lạng Sơn demo
 	$(MOTCUA) load_demo
 
 # The external systems' simulators `make run` starts beside the site (logs in var/simulate-<name>.log).
-SIMULATORS := portal payment vneid sms zalo
+SIMULATORS := portal payment vneid sms zalo lgsp
 
 run: demo  ## serve the demo at http://127.0.0.1:8000 with the task worker and the simulators
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
@@ -38,6 +38,7 @@ run: demo  ## serve the demo at http://127.0.0.1:8000 with the task worker and t
 	  $(MOTCUA) simulate $$system > var/simulate-$$system.log 2>&1 & \
 	done; \
 	$(MOTCUA) worker --no-reload > var/worker.log 2>&1 & \
+	while sleep 60; do $(MOTCUA) lgsp_receive >> var/lgsp-receive.log 2>&1; done & \
 	echo "simulators: $(SIMULATORS) (var/simulate-*.log); task worker: var/worker.log"; \
 	$(MOTCUA) runserver 127.0.0.1:8000
 

@@ -72,6 +72,27 @@ VARIABLES = [
     ),
     Variable("NATIONAL_PORTAL_TIMEOUT", "10", "seconds to wait for each answer of the national portal"),
     Variable(
+        "LGSP_URL",
+        "http://127.0.0.1:8706",
+        "the provincial integration axis for official documents (the simulator's); empty: no exchange",
+    ),
+    Variable(
+        "LGSP_TOKEN",
+        "(development only: the simulator's token)",
+        "bearer token MotCua presents to the integration axis; never logged or shown",
+    ),
+    Variable("LGSP_TIMEOUT", "30", "seconds to wait for each answer of the integration axis"),
+    Variable(
+        "LGSP_AGENCIES",
+        "",
+        "comma-separated identifiers of the agencies `motcua lgsp_receive` polls; empty: all in operation",
+    ),
+    Variable(
+        "LGSP_SIMULATOR_DATA",
+        "<repo>/var/lgsp-simulator.sqlite3",
+        "where `motcua simulate lgsp` keeps its mailboxes",
+    ),
+    Variable(
         "INTEGRATIONS_RETRY",
         "first=30,longest=3600,attempts=10",
         "outbound deliveries: first retry delay and longest delay (seconds), attempts before dead letter",

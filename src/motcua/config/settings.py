@@ -195,6 +195,11 @@ MOTCUA_NATIONAL_PORTAL_TOKEN = env.get(
     "NATIONAL_PORTAL_TOKEN", "" if IS_PRODUCTION else "motcua-portal-simulator-token"
 )
 MOTCUA_NATIONAL_PORTAL_TIMEOUT = float(env.get("NATIONAL_PORTAL_TIMEOUT", "10"))
+# The provincial integration axis (LGSP) for official documents (motcua.integrations.lgsp); empty URL: off.
+MOTCUA_LGSP_URL = env.get("LGSP_URL", "http://127.0.0.1:8706").rstrip("/")
+MOTCUA_LGSP_TOKEN = env.get("LGSP_TOKEN", "" if IS_PRODUCTION else "motcua-lgsp-simulator-token")
+MOTCUA_LGSP_TIMEOUT = float(env.get("LGSP_TIMEOUT", "30"))
+MOTCUA_LGSP_AGENCIES = env.get("LGSP_AGENCIES", "")
 # Outbound deliveries (motcua.integrations.outbox): backoff and attempts before a dead letter.
 MOTCUA_INTEGRATIONS_RETRY = env.get("INTEGRATIONS_RETRY", "first=30,longest=3600,attempts=10")
 

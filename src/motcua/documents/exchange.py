@@ -16,7 +16,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.core import clock
 from motcua.core.errors import DomainError
-from motcua.documents import arrivals, edxml, symbols
+from motcua.documents import arrivals, edxml, signals, symbols
 from motcua.documents.edxml import ExchangeStatus
 from motcua.documents.models import (
     Delivery,
@@ -77,6 +77,9 @@ def dispatch(*, document: OutgoingDocument, actor: User) -> None:
             recipient.exchange_status = ExchangeStatus.REGISTERED
             recipient.status_at = now
             recipient.save(update_fields=["incoming", "exchange_status", "status_at"])
+    outside = [r for r in electronic if r.delivery == Delivery.EDXML]
+    if outside:
+        signals.dispatched_outside.send(sender=OutgoingDocument, document=document, recipients=outside)
 
 
 def arrival_of(document: OutgoingDocument) -> arrivals.Arrival:
@@ -98,6 +101,7 @@ def arrival_of(document: OutgoingDocument) -> arrivals.Arrival:
 def report_status(*, incoming: IncomingDocument, status: str) -> None:
     """The recipient's handling, reported back to the sender's recipient row."""
     OutgoingRecipient.objects.filter(incoming=incoming).update(exchange_status=status, status_at=clock.now())
+    signals.exchange_status_reported.send(sender=IncomingDocument, incoming=incoming, status=status)
 
 
 # -- edXML packages ------------------------------------------------------------------------------------------

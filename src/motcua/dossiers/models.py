@@ -161,6 +161,9 @@ class Dossier(models.Model):
             # dossiers open at a period's end.
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
             models.Index(fields=["processing_agency", "finished_at"], name="dossier_finished_idx"),
+            # The same lists and the ratings for the whole province (no agency to lead the index with).
+            models.Index(fields=["received_at"], name="dossier_received_at_idx"),
+            models.Index(fields=["finished_at"], name="dossier_finished_at_idx"),
             models.Index(
                 fields=["processing_agency", "fees_paid_at"],
                 condition=Q(fees_paid_at__isnull=False),

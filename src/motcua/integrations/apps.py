@@ -7,7 +7,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
-        # Registers the portal's outbox handlers and its listener on the dossier history.
+        # Register the outbox handlers and listeners: the LGSP's on the document office's signals, the
+        # portal's on the dossier history.
+        from motcua.integrations.lgsp import send  # noqa: F401
         from motcua.integrations.portal import sync  # noqa: F401
         from motcua.integrations.reporting import dossiers_synced
         from motcua.reports.selectors import SERVICE_INDEX_PROVIDERS

@@ -98,6 +98,11 @@ def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+def measured_at(period: Period) -> dt.datetime:
+    """Where open dossiers are measured: the period's end, or now while the period is not over."""
+    return min(period_bounds(period)[1], clock.now())
+
+
 def open_at(moment: dt.datetime) -> Q:
     """Dossiers being processed at ``moment``: received before it, not finished before it.
 
@@ -117,8 +122,9 @@ def open_at(moment: dt.datetime) -> Q:
 
 
 def open_at_end(scope: list[int] | None, period: Period) -> tuple[int, int]:
-    """(not yet due, already past due) among dossiers still open at the period's end (DOMAIN.md §4.4)."""
-    _, end = period_bounds(period)
+    """(not yet due, already past due) among dossiers still open at the period's end (DOMAIN.md §4.4); a
+    period not over yet is measured now."""
+    end = measured_at(period)
     qs = Dossier.objects.filter(open_at(end))
     if scope is not None:
         qs = qs.filter(processing_agency_id__in=scope)
@@ -397,8 +403,9 @@ def dossiers_behind(
             qs = qs.filter(channel__in=ONLINE_CHANNELS)
     elif measure in (Measure.OPEN_ON_TIME, Measure.OPEN_LATE):
         agency = "processing_agency_id"
-        late = Q(due_at__lt=end)
-        qs = qs.filter(open_at(end), late if measure == Measure.OPEN_LATE else ~late)
+        moment = measured_at(period)
+        late = Q(due_at__lt=moment)
+        qs = qs.filter(open_at(moment), late if measure == Measure.OPEN_LATE else ~late)
         qs = qs.order_by("due_at", "pk")
     else:
         agency = "processing_agency_id"

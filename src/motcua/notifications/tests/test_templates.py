@@ -117,7 +117,7 @@ def test_the_admin_shows_the_sms_cost_and_refuses_a_template_over_budget_or_brok
 
     assert "1 (GSM-7," in listing.content.decode()
     assert too_long.status_code == 200
-    assert "segments" in str(too_long.context["adminform"].form.errors["sms_text"])
+    assert "tối đa 2 tin" in str(too_long.context["adminform"].form.errors["sms_text"])  # at most 2 segments
     assert "subject" in broken.context["adminform"].form.errors
     assert edited.status_code == 302
     row.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -66,6 +67,11 @@ def test_open_dossiers_are_measured_at_the_period_end(world: World) -> None:
     assert (figures.late, figures.open_on_time, figures.open_late) == (1, 0, 2)
     # Another agency's scope sees none of it.
     assert selectors.open_at_end([world.other_agency.pk], MARCH) == (0, 0)
+    # A period not over yet is measured now: on 30/3 the 27/3 dossier (3 working days) is not yet due.
+    with clock.frozen(dt.datetime(2026, 3, 30, 9, 0, tzinfo=clock.local_zone())):
+        assert selectors.open_at_end([world.agency.pk], MARCH) == (1, 1)
+    with clock.frozen(dt.datetime(2026, 3, 27, 8, 0, tzinfo=clock.local_zone())):
+        assert selectors.open_at_end([world.agency.pk], MARCH) == (0, 1)  # the 27/3 one not received yet
 
 
 def test_a_finish_recorded_before_the_reception_is_never_open(world: World) -> None:
@@ -115,6 +121,10 @@ def test_the_drill_down_pages_and_who_sees_the_list(client: Client, world: World
     query = {"period": "month", "year": "2026", "number": "3"}
     client.force_login(world.leader)
     page = client.get("/bao-cao/", query).content.decode()
+    # The chart's geometry is SVG numbers, never localised ("66,67" would draw nothing in Vietnamese).
+    widths = re.findall(r'<rect x="([^"]*)" y="0" width="([^"]*)"', page)
+    assert widths
+    assert all(re.fullmatch(r"\d+(\.\d+)?", value) for pair in widths for value in pair)
     assert "measure=open_late" in page
     assert f"agency={world.agency.pk}" in page
     listing = client.get("/bao-cao/ho-so/", {**query, "measure": "open_late"}).content.decode()
