@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from motcua.catalog.models import Component
 from motcua.core import clock
+from motcua.core.periods import day_range
 from motcua.datastore import kinds
 from motcua.datastore.models import Origin, Reuse, StoredDocument
 from motcua.dossiers.models import Dossier, DossierFile
@@ -79,10 +80,12 @@ class StoreFigures:
         return count / self.received if self.received else None
 
 
-def store_figures(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> StoreFigures:
-    dossiers = Dossier.objects.filter(
-        receiving_agency_id__in=agency_ids, received_at__date__gte=date_from, received_at__date__lte=date_to
-    )
+def store_figures(*, agency_ids: list[int] | None, date_from: dt.date, date_to: dt.date) -> StoreFigures:
+    """Dossiers received in the period (by these agencies; all when None) with digitised components, an
+    electronic result, reused stored data."""
+    dossiers = Dossier.objects.filter(day_range(date_from, date_to, "received_at"))
+    if agency_ids is not None:
+        dossiers = dossiers.filter(receiving_agency_id__in=agency_ids)
     digitised = StoredDocument.objects.filter(dossier=OuterRef("pk"), origin=Origin.DIGITISED)
     result = DossierFile.objects.filter(dossier=OuterRef("pk"), kind=DossierFile.Kind.RESULT)
     reused = Reuse.objects.filter(dossier=OuterRef("pk"))

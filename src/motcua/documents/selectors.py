@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from motcua.accounts.models import RoleAssignment, User
 from motcua.catalog.parsing import fold
 from motcua.core import clock
+from motcua.core.periods import day_range
 from motcua.documents.access import (
     document_agency_roles,
     incoming_actors,
@@ -188,7 +189,7 @@ class DocumentFigures:
 def document_figures(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> DocumentFigures:
     """Counts for reports; each is one aggregate query over indexed columns."""
     issued = OutgoingDocument.objects.filter(
-        agency_id__in=agency_ids, issued_at__date__gte=date_from, issued_at__date__lte=date_to
+        day_range(date_from, date_to, "issued_at"), agency_id__in=agency_ids
     )
     paper = OutgoingRecipient.objects.filter(delivery=Delivery.PAPER).values("document_id")
     issued_counts = issued.aggregate(
@@ -197,7 +198,7 @@ def document_figures(*, agency_ids: list[int], date_from: dt.date, date_to: dt.d
         electronic=Count("pk", filter=~Q(confidentiality__in=CONFIDENTIAL_LEVELS) & ~Q(pk__in=paper)),
     )
     received = IncomingDocument.objects.filter(
-        agency_id__in=agency_ids, arrived_at__date__gte=date_from, arrived_at__date__lte=date_to
+        day_range(date_from, date_to, "arrived_at"), agency_id__in=agency_ids
     )
     received_counts = received.aggregate(
         total=Count("pk"),
@@ -208,11 +209,10 @@ def document_figures(*, agency_ids: list[int], date_from: dt.date, date_to: dt.d
         ),
     )
     closed = IncomingDocument.objects.filter(
+        day_range(date_from, date_to, "completed_at"),
         agency_id__in=agency_ids,
         status=IncomingStatus.COMPLETED,
         handling_due_on__isnull=False,
-        completed_at__date__gte=date_from,
-        completed_at__date__lte=date_to,
     ).aggregate(
         total=Count("pk"), on_time=Count("pk", filter=Q(completed_at__date__lte=F("handling_due_on")))
     )

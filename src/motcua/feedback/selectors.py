@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from motcua.accounts.models import RoleAssignment, User
 from motcua.catalog.parsing import fold
 from motcua.core import clock
+from motcua.core.periods import day_range
 from motcua.feedback import rules
 from motcua.feedback.models import Feedback
 from motcua.feedback.workflow import OPEN, Status
@@ -87,7 +88,7 @@ def feedback_figures(
     *, agency_ids: list[int] | None, date_from: dt.date, date_to: dt.date
 ) -> FeedbackFigures:
     """Feedback received in the period (per agency, or all when ``agency_ids`` is None), one query."""
-    qs = Feedback.objects.filter(received_at__date__gte=date_from, received_at__date__lte=date_to)
+    qs = Feedback.objects.filter(day_range(date_from, date_to, "received_at"))
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     answered = Q(answered_at__isnull=False)
@@ -119,7 +120,7 @@ class AgencyRow:
 def figures_by_agency(*, date_from: dt.date, date_to: dt.date) -> list[AgencyRow]:
     """The public page's table: one grouped query over the period's feedback."""
     rows = (
-        Feedback.objects.filter(received_at__date__gte=date_from, received_at__date__lte=date_to)
+        Feedback.objects.filter(day_range(date_from, date_to, "received_at"))
         .values("agency__name")
         .annotate(
             received=Count("pk"),

@@ -19,7 +19,7 @@ from django.db.models import Avg, BooleanField, Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from motcua.agencies.models import Agency
-from motcua.catalog.models import OnlineMode, Procedure, ProcedureAssignment, PublicationState
+from motcua.catalog.models import Field, OnlineMode, Procedure, ProcedureAssignment, PublicationState
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.core.periods import valid_on
@@ -269,7 +269,7 @@ def dashboard(*, agency: Agency | None, period: Period) -> Dashboard:
         procedures=procedure_figures(scope, period.date_to),
         dossiers=dossier_figures(scope, period),
         documents=document_figures(agency_ids=agency_ids, date_from=period.date_from, date_to=period.date_to),
-        store=store_figures(agency_ids=agency_ids, date_from=period.date_from, date_to=period.date_to),
+        store=store_figures(agency_ids=scope, date_from=period.date_from, date_to=period.date_to),
         feedback=feedback_figures(agency_ids=scope, date_from=period.date_from, date_to=period.date_to),
     )
 
@@ -282,10 +282,10 @@ class Level(StrEnum):
     PROCEDURE = "procedure"
 
 
-_GROUPING = {
-    Level.AGENCY: ("agency_id", "agency__name"),
-    Level.FIELD: ("procedure__field_id", "procedure__field__name"),
-    Level.PROCEDURE: ("procedure_id", "procedure__name"),
+_GROUPING: dict[Level, tuple[str, type[Agency | Field | Procedure]]] = {
+    Level.AGENCY: ("agency_id", Agency),
+    Level.FIELD: ("procedure__field_id", Field),
+    Level.PROCEDURE: ("procedure_id", Procedure),
 }
 
 
@@ -320,12 +320,13 @@ def breakdown(
     scope: list[int] | None, period: Period, level: Level, *, field_id: int | None = None
 ) -> list[BreakdownRow]:
     """One grouped query over the aggregates: a row per agency, field or procedure with any activity."""
-    key, label = _GROUPING[level]
+    key, model = _GROUPING[level]
     stats = _stats(scope, period)
     if field_id is not None:
         stats = stats.filter(procedure__field_id=field_id)
+    # Grouped by the key alone (a hash aggregate over the day rows), the few labels fetched afterwards.
     rows = (
-        stats.values(key, label)
+        stats.values(key)
         .annotate(
             all_received=Sum("received"),
             online=Sum("received", filter=Q(channel__in=ONLINE_CHANNELS)),
@@ -333,21 +334,23 @@ def breakdown(
             on_time=Sum("resolved_on_time"),
             late=Sum("resolved_late"),
         )
-        .order_by(label)
+        .order_by()
     )
+    grouped = list(rows)
+    labels = dict(model.objects.filter(pk__in={r[key] for r in grouped}).values_list("pk", "name"))
     result = [
         BreakdownRow(
             key=r[key] or 0,  # procedures without a field group under 0
-            label=r[label] or "",
+            label=labels.get(r[key], ""),
             received=r["all_received"] or 0,
             received_online=r["online"] or 0,
             early=r["early"] or 0,
             on_time=r["on_time"] or 0,
             late=r["late"] or 0,
         )
-        for r in rows
+        for r in grouped
     ]
-    return [r for r in result if r.received or r.resolved]
+    return sorted((r for r in result if r.received or r.resolved), key=lambda r: (r.label, r.key))
 
 
 def by_agency(period: Period) -> list[BreakdownRow]:

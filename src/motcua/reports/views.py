@@ -118,6 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pct": _percentages(board),
         "chart": _resolution_chart(board.dossiers.resolution),
         "list_link": scope.link(),
+        "list_url": reverse("reports:dossiers"),
         "service_index": (index := selectors.service_index(board)),
         "index_inputs": [
             (label, None if index.inputs[name] is None else percent(index.inputs[name]))
@@ -178,6 +179,16 @@ def _drill(scope: Scope) -> tuple[selectors.Level, list[selectors.BreakdownRow]]
     return level, selectors.breakdown(agency_ids, scope.period, level, field_id=field_id)
 
 
+# The numbers of a drill-down row that open their dossiers (the table's columns).
+ROW_MEASURES = (
+    selectors.Measure.RECEIVED,
+    selectors.Measure.RECEIVED_ONLINE,
+    selectors.Measure.EARLY,
+    selectors.Measure.ON_TIME,
+    selectors.Measure.LATE,
+)
+
+
 def _drill_row(scope: Scope, level: selectors.Level, row: selectors.BreakdownRow) -> dict[str, object]:
     """A table row with its links: the next level down, and the dossier list behind each number."""
     narrow: dict[str, int | None]
@@ -192,7 +203,7 @@ def _drill_row(scope: Scope, level: selectors.Level, row: selectors.BreakdownRow
         "down": down,
         "on_time": percent(row.on_time_rate),
         "online": percent(row.online_share),
-        "lists": {m.value: scope.link(measure=m.value, **narrow) for m in selectors.Measure},
+        "lists": {m.value: scope.link(measure=m.value, **narrow) for m in ROW_MEASURES},
     }
 
 
