@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
-_frozen: dt.datetime | None = None
+# The active freezes, innermost last. A list rather than a saved "previous" value: threads that freeze and
+# thaw in any order (concurrency tests) must leave the clock running once every freeze has ended.
+_freezes: list[tuple[object, dt.datetime]] = []
+_freezes_lock = threading.Lock()
 
 
 def local_zone() -> ZoneInfo:
@@ -23,7 +27,8 @@ def local_zone() -> ZoneInfo:
 
 def now() -> dt.datetime:
     """The current moment, aware, in the local time zone."""
-    moment = _frozen if _frozen is not None else timezone.now()
+    freezes = _freezes
+    moment = freezes[-1][1] if freezes else timezone.now()
     return moment.astimezone(local_zone())
 
 
@@ -33,12 +38,18 @@ def today() -> dt.date:
 
 @contextlib.contextmanager
 def frozen(moment: dt.datetime) -> Iterator[None]:
-    """Freeze now() at an aware moment for the duration of the block (tests, replays)."""
-    global _frozen
+    """Freeze now() at an aware moment for the duration of the block (tests, replays).
+
+    Nested blocks freeze at the innermost moment; blocks in several threads may end in any order, the clock
+    runs again when the last one ends.
+    """
     if moment.tzinfo is None:
         raise ValueError("frozen() needs an aware datetime")
-    previous, _frozen = _frozen, moment
+    token = object()
+    with _freezes_lock:
+        _freezes.append((token, moment))
     try:
         yield
     finally:
-        _frozen = previous
+        with _freezes_lock:
+            _freezes[:] = [entry for entry in _freezes if entry[0] is not token]
