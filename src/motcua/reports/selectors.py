@@ -22,7 +22,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Field, OnlineMode, Procedure, ProcedureAssignment, PublicationState
 from motcua.core import clock
 from motcua.core.errors import DomainError
-from motcua.core.periods import valid_on
+from motcua.core.periods import local_midnights, valid_on
 from motcua.datastore.selectors import StoreFigures, store_figures
 from motcua.documents.selectors import DocumentFigures, document_figures
 from motcua.dossiers.models import Channel, Dossier
@@ -92,10 +92,7 @@ def agency_scope(agency: Agency | None) -> list[int] | None:
 
 def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     """The period as local instants [start, end): timestamp ranges use the indexes, ``__date`` casts don't."""
-    zone = clock.local_zone()
-    start = dt.datetime.combine(period.date_from, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(period.date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return start, end
+    return local_midnights(period.date_from, period.date_to)
 
 
 def measured_at(period: Period) -> dt.datetime:

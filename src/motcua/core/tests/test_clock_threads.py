@@ -42,3 +42,12 @@ def test_nested_freezes_restore_the_outer_moment() -> None:
             assert clock.now() == B
         assert clock.now() == A
     assert abs(clock.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+
+
+def test_day_ranges_at_the_ends_of_the_calendar_do_not_overflow() -> None:
+    from motcua.core.periods import local_midnights
+
+    start, end = local_midnights(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+    assert start.year == 1
+    assert end.year == 9999
+    assert start.astimezone(dt.UTC).year == 1  # storable in UTC
