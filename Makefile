@@ -38,8 +38,7 @@ run: demo  ## serve the demo at http://127.0.0.1:8000 with the task worker and t
 	  $(MOTCUA) simulate $$system > var/simulate-$$system.log 2>&1 & \
 	done; \
 	$(MOTCUA) worker --no-reload > var/worker.log 2>&1 & \
-	while sleep 60; do $(MOTCUA) lgsp_receive >> var/lgsp-receive.log 2>&1; done & \
-	echo "simulators: $(SIMULATORS) (var/simulate-*.log); task worker: var/worker.log"; \
+	echo "simulators: $(SIMULATORS) (var/simulate-*.log); task worker and periodic jobs: var/worker.log"; \
 	$(MOTCUA) runserver 127.0.0.1:8000
 
 lint: env

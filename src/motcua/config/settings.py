@@ -202,6 +202,10 @@ MOTCUA_LGSP_TIMEOUT = float(env.get("LGSP_TIMEOUT", "30"))
 MOTCUA_LGSP_AGENCIES = env.get("LGSP_AGENCIES", "")
 # Outbound deliveries (motcua.integrations.outbox): backoff and attempts before a dead letter.
 MOTCUA_INTEGRATIONS_RETRY = env.get("INTEGRATIONS_RETRY", "first=30,longest=3600,attempts=10")
+# Periodic jobs every `motcua worker` runs (motcua.core.periodic): seconds between scheduler ticks, and a
+# JSON object replacing jobs' intervals in seconds (0 turns a job off), e.g. {"lgsp_receive": 300}.
+MOTCUA_PERIODIC_TICK = float(env.get("PERIODIC_TICK", "15"))
+MOTCUA_PERIODIC_INTERVALS = env.get("PERIODIC_INTERVALS", "")
 
 MOTCUA_PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_SHARED_DATA = Path(env.get("MOTCUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))

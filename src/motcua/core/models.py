@@ -34,3 +34,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (motcua.core.periodic) runs next, and how its last run went."""
+
+    name = models.CharField(_("job"), max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+    started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    failed = models.BooleanField(_("last run failed"), default=False)
+    result = models.TextField(_("last result"), blank=True)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

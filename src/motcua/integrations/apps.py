@@ -1,5 +1,10 @@
+import datetime as dt
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core import periodic
 
 
 class IntegrationsConfig(AppConfig):
@@ -10,8 +15,22 @@ class IntegrationsConfig(AppConfig):
         # Register the outbox handlers and listeners: the LGSP's on the document office's signals, the
         # portal's on the dossier history.
         from motcua.integrations.lgsp import send  # noqa: F401
+        from motcua.integrations.outbox import requeue_lost
         from motcua.integrations.portal import sync  # noqa: F401
         from motcua.integrations.reporting import dossiers_synced
         from motcua.reports.selectors import SERVICE_INDEX_PROVIDERS
 
         SERVICE_INDEX_PROVIDERS["dossiers_synced"] = dossiers_synced
+        periodic.register(
+            "outbox_requeue_lost",
+            every=dt.timedelta(minutes=5),
+            run=lambda: f"{requeue_lost()} requeued",
+            description="give a new task to outbound deliveries whose worker died mid-delivery",
+        )
+        if settings.MOTCUA_LGSP_URL:
+            periodic.register(
+                "lgsp_receive",
+                every=dt.timedelta(minutes=1),
+                run=periodic.command("lgsp_receive"),
+                description="take in the documents and statuses that arrived over the integration axis",
+            )

@@ -3,28 +3,15 @@ daily reconciliation reports. Written only by the services."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import ReadOnlyAdmin
 from motcua.payments.models import Payment, PaymentCallback, Reconciliation
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Payment)
-class PaymentAdmin(_ReadOnly):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["order_id", "dossier", "amount", "status", "transaction_id", "created_at", "paid_at"]
     list_filter = ["status"]
     search_fields = ["=order_id", "=transaction_id", "dossier__code"]
@@ -33,7 +20,7 @@ class PaymentAdmin(_ReadOnly):
 
 
 @admin.register(PaymentCallback)
-class PaymentCallbackAdmin(_ReadOnly):
+class PaymentCallbackAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "kind", "order_id", "verdict", "reason", "transaction_id", "remote_addr"]
     list_filter = ["verdict", "kind", "reason"]
     search_fields = ["=order_id", "=transaction_id", "=callback_id"]
@@ -41,7 +28,7 @@ class PaymentCallbackAdmin(_ReadOnly):
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(_ReadOnly):
+class ReconciliationAdmin(ReadOnlyAdmin):
     list_display = [
         "day",
         "balanced",

@@ -1,5 +1,9 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core import periodic
 
 
 class PaymentsConfig(AppConfig):
@@ -11,3 +15,9 @@ class PaymentsConfig(AppConfig):
         from motcua.reports.selectors import SERVICE_INDEX_PROVIDERS
 
         SERVICE_INDEX_PROVIDERS["paid_online"] = paid_online
+        periodic.register(
+            "reconcile_payments",
+            every=dt.timedelta(days=1),
+            run=periodic.command("reconcile_payments"),
+            description="compare yesterday's online payments with the gateway's list",
+        )
