@@ -2,8 +2,12 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import (
+    CatalogueSync,
     ChannelTerm,
     Component,
     Field,
@@ -15,6 +19,7 @@ from motcua.catalog.models import (
     ProcessStep,
 )
 from motcua.catalog.processes import process_allotment_problem
+from motcua.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Field)
@@ -99,3 +104,48 @@ class InternalProcessAdmin(admin.ModelAdmin[InternalProcess]):
         problem = process_allotment_problem(form.instance)
         if problem:
             messages.warning(request, problem)
+
+
+@admin.register(CatalogueSync)
+class CatalogueSyncAdmin(ReadOnlyAdmin):
+    """The pulls of the national portal's procedure list (``motcua pull_catalogue``): a record, read-only."""
+
+    list_display = [
+        "started_at",
+        "finished_at",
+        "since",
+        "received",
+        "created",
+        "new_versions",
+        "unchanged",
+        "refused",
+        "is_complete",
+        "short_error",
+    ]
+    list_filter = ["is_complete"]
+    date_hierarchy = "started_at"
+    readonly_fields = (
+        "started_at",
+        "finished_at",
+        "since",
+        "received",
+        "created",
+        "new_versions",
+        "unchanged",
+        "refused",
+        "is_complete",
+        "error",
+        "refusal_list",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: CatalogueSync) -> str:
+        return obj.error[:120]
+
+    @admin.display(description=_("refused entries"))
+    def refusal_list(self, obj: CatalogueSync) -> SafeString:
+        rows = [r for r in obj.refusals if isinstance(r, dict)]
+        return format_html_join(
+            "", "<p><b>{}</b>: {}</p>", ((r.get("code", ""), r.get("reason", "")) for r in rows)
+        )

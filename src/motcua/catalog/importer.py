@@ -3,6 +3,9 @@
 Each record is imported in its own savepoint: a record that fails is reported with its code and the
 reason and the others go on. Re-running is idempotent: a record whose content hash matches the current
 version changes nothing; a changed record becomes a new version (dossiers keep the one they used).
+
+A national listing that publishes only a procedure's summary (the portal's LayDanhSachTTHC) is applied by
+``catalog.summaries`` with the same rules.
 """
 
 from __future__ import annotations
@@ -82,6 +85,10 @@ class FieldCache:
     """Fields (lĩnh vực) by name, created on first use, with unique slugs."""
 
     def __init__(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the fields again (after a rolled-back transaction that created some)."""
         self._by_name = {f.name: f for f in Field.objects.all()}
         self._slugs = {f.slug for f in self._by_name.values()}
 

@@ -7,6 +7,7 @@ version it was received under. Re-importing a changed record adds a version, nev
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import models
@@ -335,3 +336,64 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class CatalogueSyncQuerySet(models.QuerySet["CatalogueSync"]):
+    def next_since(self) -> dt.date | None:
+        """The day the next pull asks changes from: the start of the last complete pull (None: everything)."""
+        last = self.filter(is_complete=True).order_by("-started_at").first()
+        return last.started_at.astimezone(clock.local_zone()).date() if last else None
+
+
+class CatalogueSync(models.Model):
+    """One pull of the national portal's procedure list (LayDanhSachTTHC), kept as the record of the sync.
+
+    A pull is *complete* when it finished, refused nothing and asked for every change since the previous
+    complete one: only then does the next pull ask from its start day, so a refused entry or a failed pull
+    is asked for again.
+    """
+
+    started_at = models.DateTimeField(_("started at"), default=clock.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    since = models.DateField(_("changes since"), null=True, blank=True, help_text=_("Empty: the whole list"))
+    received = models.PositiveIntegerField(_("entries received"), default=0)
+    created = models.PositiveIntegerField(_("procedures created"), default=0)
+    new_versions = models.PositiveIntegerField(_("new versions"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    refusals = models.JSONField(_("refused entries"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    is_complete = models.BooleanField(_("complete"), default=False)
+
+    objects = CatalogueSyncQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue pull")
+        verbose_name_plural = _("catalogue pulls")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+    def finish(
+        self,
+        *,
+        received: int = 0,
+        created: int = 0,
+        new_versions: int = 0,
+        unchanged: int = 0,
+        refusals: list[dict[str, str]] | None = None,
+        error: str = "",
+        covers_previous: bool = False,
+    ) -> None:
+        """Record the outcome; ``covers_previous``: it asked for every change since the last complete pull."""
+        self.finished_at = clock.now()
+        self.received = received
+        self.created = created
+        self.new_versions = new_versions
+        self.unchanged = unchanged
+        self.refusals = refusals or []
+        self.refused = len(self.refusals)
+        self.error = error
+        self.is_complete = covers_previous and not error and not self.refusals
+        self.save()

@@ -27,6 +27,13 @@ class IntegrationsConfig(AppConfig):
             run=lambda: f"{requeue_lost()} requeued",
             description="give a new task to outbound deliveries whose worker died mid-delivery",
         )
+        if settings.MOTCUA_NATIONAL_PORTAL_URL:
+            periodic.register(
+                "pull_catalogue",
+                every=dt.timedelta(days=1),
+                run=periodic.command("pull_catalogue"),
+                description="apply the national portal's procedure changes as new procedure versions",
+            )
         if settings.MOTCUA_LGSP_URL:
             periodic.register(
                 "lgsp_receive",

@@ -42,6 +42,7 @@ def test_the_apps_register_their_recoveries_polls_and_nightly_jobs() -> None:
         "notifications_requeue_stalled",
         "lgsp_receive",
         "reconcile_payments",
+        "pull_catalogue",
         "refresh_evaluation",
         "remind_documents",
         "remind_feedback",
