@@ -118,3 +118,32 @@ def _date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def citizen_account_for_id_number(
+    *, id_number: str, full_name: str, birth_date: dt.date | None = None, source: str
+) -> tuple[User, bool]:
+    """The account holding ``id_number`` (whoever it is: the person), or a new citizen account for it.
+
+    For dossiers a citizen submitted elsewhere (the national portal: ``source``): they must find them under
+    their account here. The new account has no usable password; logging in with VNeID links it by the same
+    ID number. Runs inside the caller's transaction; two callers creating the same number at once make one
+    of them fail on a unique field (the caller retries). Returns the user and whether it was created.
+    """
+    user = User.objects.filter(id_number=id_number).first()
+    if user is not None:
+        return user, False
+    username = f"citizen.{id_number}"
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{username}.{clock.now():%y%m%d%H%M%S}"
+    user = User(
+        username=username,
+        kind=User.Kind.CITIZEN,
+        full_name=full_name[:150],
+        id_number=id_number,
+        date_of_birth=birth_date,
+    )
+    user.set_unusable_password()
+    user.save()
+    audit_record(actor=None, action="account.create_by_id_number", obj=user, source=source)
+    return user, True

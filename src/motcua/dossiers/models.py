@@ -53,6 +53,12 @@ class DossierSequence(models.Model):
 
 class Dossier(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True, null=True, blank=True)
+    # The portal's own MaHoSo of a dossier a citizen submitted on the national portal (integrations.portal
+    # .receive): unique, so a portal dossier taken in twice (a crash before the portal heard) is found, not
+    # created again.
+    portal_code = models.CharField(
+        _("code on the national portal"), max_length=50, unique=True, null=True, blank=True, editable=False
+    )
     status = models.PositiveSmallIntegerField(_("status"), choices=STATUS_CHOICES, default=Status.DRAFT)
     channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
     procedure = models.ForeignKey(

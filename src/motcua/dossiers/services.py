@@ -120,14 +120,22 @@ def _applicant_fields(applicant: Applicant) -> dict[str, Any]:
 
 
 def dossier_create_draft(
-    *, procedure: Procedure, agency: Agency, owner: User, applicant: Applicant, channel: int = Channel.ONLINE
+    *,
+    procedure: Procedure,
+    agency: Agency,
+    owner: User,
+    applicant: Applicant,
+    channel: int = Channel.ONLINE,
+    portal_code: str | None = None,
 ) -> Dossier:
-    """A citizen's draft for an online submission (no code yet, nothing sent)."""
+    """A citizen's draft for an online submission (no code yet, nothing sent); ``portal_code`` is the national
+    portal's code when the citizen submitted it there (integrations.portal.receive)."""
     _check_agency_implements(procedure, agency)
     with transaction.atomic():
         dossier = Dossier.objects.create(
             status=Status.DRAFT,
             channel=channel,
+            portal_code=portal_code,
             procedure=procedure,
             procedure_version=_current_version(procedure),
             receiving_agency=agency,

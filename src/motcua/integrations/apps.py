@@ -34,6 +34,12 @@ class IntegrationsConfig(AppConfig):
                 run=periodic.command("pull_catalogue"),
                 description="apply the national portal's procedure changes as new procedure versions",
             )
+            periodic.register(
+                "portal_receive",
+                every=dt.timedelta(minutes=5),
+                run=periodic.command("portal_receive"),
+                description="take dossiers submitted on the national portal into the reception queues",
+            )
         if settings.MOTCUA_LGSP_URL:
             periodic.register(
                 "lgsp_receive",

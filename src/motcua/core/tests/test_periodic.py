@@ -43,6 +43,7 @@ def test_the_apps_register_their_recoveries_polls_and_nightly_jobs() -> None:
         "lgsp_receive",
         "reconcile_payments",
         "pull_catalogue",
+        "portal_receive",
         "refresh_evaluation",
         "remind_documents",
         "remind_feedback",

@@ -94,15 +94,17 @@ def catalogue_pull(
     return report
 
 
-def _fetch(client: PortalClient, since: dt.date | None) -> list[wire.CatalogueEntry]:
-    try:
-        return client.catalogue(since=since.strftime("%Y%m%d") if since else "")
-    except (ArithmeticError, TypeError, ValueError) as error:
-        # The wire reader lets a few malformed values through as Python errors (a non-numeric LePhi).
-        raise PortalError(f"{wire.CATALOGUE}: malformed answer ({type(error).__name__})") from None
+def _fetch(client: PortalClient, since: dt.date | None) -> list[wire.CatalogueEntry | wire.MalformedEntry]:
+    return client.catalogue(since=since.strftime("%Y%m%d") if since else "")
 
 
-def _apply(entry: wire.CatalogueEntry, report: PullReport, fields: FieldCache, seen: set[str]) -> None:
+def _apply(
+    entry: wire.CatalogueEntry | wire.MalformedEntry, report: PullReport, fields: FieldCache, seen: set[str]
+) -> None:
+    if isinstance(entry, wire.MalformedEntry):
+        logger.warning("%s: entry %r refused: %s", wire.CATALOGUE, entry.portal_code, entry.reason)
+        report.refused.append(Refusal(entry.portal_code, f"malformed: {entry.reason}"[:500]))
+        return
     try:
         if entry.code in seen:
             raise EntryError("MaTTHC listed twice in one answer: the second is ignored")

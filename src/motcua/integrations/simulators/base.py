@@ -18,6 +18,7 @@ JSON ``{"error": ...}``. ``HttpError`` raised by a route becomes its status and 
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import threading
@@ -136,3 +137,18 @@ def start_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
     )
     thread.start()
     return thread
+
+
+def command_line(
+    doc: str | None, *, name: str, port: int, serve: Callable[..., None], data_env: str = ""
+) -> None:
+    """``python -m motcua.integrations.simulators.<name>``: --host, --port and, with ``data_env``, --data."""
+    parser = argparse.ArgumentParser(description=(doc or name).splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    if data_env:
+        parser.add_argument("--data", default="", help=f"SQLite file (default: env {data_env} or var/)")
+    arguments = parser.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    print(f"{name} simulator on http://{arguments.host}:{arguments.port}/", flush=True)
+    serve(arguments.host, arguments.port, *([arguments.data] if data_env else []))

@@ -29,7 +29,6 @@ Run it alone (no Django needed): ``python -m motcua.integrations.simulators.lgsp
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import datetime as dt
@@ -418,16 +417,5 @@ def serve(host: str, port: int, data: str = "") -> None:
     base.serve_forever(make_server(host, port, data_path=path, token=token))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--data", default="", help="SQLite file (default: env LGSP_SIMULATOR_DATA or var/)")
-    arguments = parser.parse_args()
-    logging.basicConfig(level=logging.INFO)
-    print(f"lgsp simulator on http://{arguments.host}:{arguments.port}/", flush=True)
-    serve(arguments.host, arguments.port, arguments.data)
-
-
 if __name__ == "__main__":
-    main()
+    base.command_line(__doc__, name="lgsp", port=DEFAULT_PORT, serve=serve, data_env="LGSP_SIMULATOR_DATA")

@@ -409,6 +409,9 @@ def test_a_malformed_entry_is_refused_with_its_reason_and_the_others_apply(
         entry("9.000006", "Thời hạn không phải số", ThoiGianGiaiQuyet="NaN", DonViTinh="Ngày"),
         entry("9.000007", "Kết quả không tên", KetQua=[{"TenKetQua": "", "MaKetQua": "KQ.1"}]),
         entry("9.000008", "Lĩnh vực quá dài", LinhVuc="x" * 201),
+        entry("9.000009", ""),
+        entry("9.000010", "Phí không phải số", LePhi="hai nghìn"),
+        entry("9.000011", "Kết quả không phải danh sách", KetQua="KQ.1"),
     ]
     listing(portal, KET_HON, {**LISTED["1.001193"], "LePhi": 8000}, *bad)
     before = counts()
@@ -424,9 +427,12 @@ def test_a_malformed_entry_is_refused_with_its_reason_and_the_others_apply(
     assert "DonViTinh" in reasons["9.000003"]
     assert reasons["9.000004"].startswith("fee_amount")
     assert reasons["9.000005"].startswith("fee_amount")
-    assert reasons["9.000006"].startswith("duration_value")
+    assert reasons["9.000006"] == "malformed: ThoiGianGiaiQuyet is not a finite number: NaN"
     assert reasons["9.000007"].startswith("results")
     assert reasons["9.000008"].startswith("field")
+    assert reasons["9.000009"] == "malformed: TenTTHC missing"
+    assert reasons["9.000010"] == "malformed: LePhi is not a number: hai nghìn"
+    assert reasons["9.000011"] == "malformed: KetQua is not a list"
     assert not Procedure.objects.filter(code__startswith="9.").exists()
     assert not Field.objects.filter(name__startswith="xxx").exists()
     assert (report.created, [c for c, *_ in report.new_versions]) == (["1.000894"], ["1.001193"])
@@ -475,8 +481,6 @@ def _closed_port() -> int:
     [
         ("wrong_token", "MaLoi XAC_THUC"),
         ("unreachable", "portal unreachable"),
-        ("row_without_name", "malformed answer"),
-        ("fee_not_a_number", "malformed answer"),
         ("too_slow", "no answer within 0.3 s"),
         ("not_json", "body is not JSON"),
     ],
@@ -493,10 +497,6 @@ def test_a_failing_portal_is_a_clear_error_and_changes_nothing(
             settings.MOTCUA_NATIONAL_PORTAL_TOKEN = "a-secret-that-must-not-leak"
         elif failure == "unreachable":
             settings.MOTCUA_NATIONAL_PORTAL_URL = f"http://127.0.0.1:{_closed_port()}"
-        elif failure == "row_without_name":
-            listing(portal, KET_HON, entry("9.000001", ""))
-        else:
-            listing(portal, {**KET_HON, "LePhi": "hai nghìn"})
     before = counts()
 
     with pytest.raises(PortalError, match=message) as raised:

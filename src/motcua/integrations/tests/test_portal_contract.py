@@ -216,7 +216,7 @@ def test_the_simulator_keeps_what_it_received_across_a_restart(sim: Sim) -> None
 
 
 def test_the_catalogue_lists_procedures_and_filters_by_change_date(client: PortalClient, sim: Sim) -> None:
-    entries = client.catalogue()
+    entries = [e for e in client.catalogue() if isinstance(e, wire.CatalogueEntry)]
     birth = next(e for e in entries if e.code == "1.001193")
     assert birth.name == "Thủ tục đăng ký khai sinh"
     assert (birth.duration_value, birth.duration_unit) == (Decimal(1), "working_days")
@@ -224,7 +224,10 @@ def test_the_catalogue_lists_procedures_and_filters_by_change_date(client: Porta
 
     sim.control(catalogue=[{**_row("1.001193"), "NgayCapNhat": "20260301000000"}, _row("2.000815")])
 
-    assert [e.code for e in client.catalogue(since="20260101")] == ["1.001193"]
+    assert [
+        e.portal_code if isinstance(e, wire.MalformedEntry) else e.code
+        for e in client.catalogue(since="20260101")
+    ] == ["1.001193"]
     with pytest.raises(PortalError, match="TuNgay"):
         client.catalogue(since="2026-01-01")
 
@@ -233,11 +236,19 @@ def _row(code: str) -> dict[str, Any]:
     return {"MaTTHC": code, "TenTTHC": f"Thủ tục {code}", "NgayCapNhat": "20250101000000"}
 
 
-def test_a_malformed_catalogue_is_refused(client: PortalClient, sim: Sim) -> None:
-    sim.control(catalogue=[{"MaTTHC": "1.000001", "TenTTHC": ""}])
+def test_a_malformed_catalogue_row_is_read_as_such_and_the_others_as_entries(
+    client: PortalClient, sim: Sim
+) -> None:
+    sim.control(catalogue=[{"MaTTHC": "1.000001", "TenTTHC": ""}, _row("2.000815")])
 
-    with pytest.raises(PortalError, match="malformed answer: LayDanhSachTTHC: bad row"):
-        client.catalogue()
+    first, second = client.catalogue()
+
+    assert first == wire.MalformedEntry("1.000001", "TenTTHC missing")
+    assert isinstance(second, wire.CatalogueEntry)
+    assert second.code == "2.000815"
+    assert wire.parse_catalogue({"DanhSachTTHC": [["not", "a", "row"]]}) == [
+        wire.MalformedEntry("", "a row without MaTTHC: ['not', 'a', 'row']")
+    ]
 
 
 def test_the_page_lists_received_dossiers(client: PortalClient, sim: Sim) -> None:
