@@ -97,6 +97,12 @@ VARIABLES = [
         "first=30,longest=3600,attempts=10",
         "outbound deliveries: first retry delay and longest delay (seconds), attempts before dead letter",
     ),
+    Variable("PERIODIC_TICK", "15", "seconds between a worker's looks at the periodic jobs"),
+    Variable(
+        "PERIODIC_INTERVALS",
+        "",
+        'JSON replacing periodic jobs\' intervals in seconds, 0 turns one off: {"lgsp_receive": 300}',
+    ),
     Variable(
         "PORTAL_SIMULATOR_DATA",
         "<repo>/var/portal-simulator.sqlite3",
