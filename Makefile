@@ -57,8 +57,8 @@ pytest: env
 test: env lint typecheck  ## the whole suite: lint, types, tests (browser journeys when Chromium is there)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: env
-	bash bench/run.sh
+bench: env  ## every use case through HTTP beside the floors (bench/bench.sh; BENCH_DOSSIERS=1000000 for the full queue)
+	bash bench/bench.sh
 
 clean:
 	rm -rf .venv .uv var

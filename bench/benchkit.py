@@ -1,4 +1,5 @@
-"""What the HTTP benchmarks share: Django set-up, a fixed-count load generator, EXPLAIN plan summaries.
+"""What the HTTP benchmarks share: Django set-up, a fixed-count load generator, EXPLAIN plan summaries, the
+gunicorn workers' memory and the CPU time of processes and of the whole machine (from /proc).
 
 bench/ is not a package: scripts import this module from their own folder (``sys.path`` holds it when a
 script runs). ``Sample`` and the machine facts come from ``catalog_search``, the first benchmark.
@@ -13,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from catalog_search import REQUEST_TIMEOUT, Sample
@@ -167,3 +169,60 @@ def plan_summary(nodes: list[dict[str, Any]]) -> str:
             what += f" filter_removed={n['Rows Removed by Filter']}"
         parts.append(what)
     return " > ".join(parts)
+
+
+def _proc_status_kib(pid: int) -> dict[str, int]:
+    fields: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                fields[name] = int(value.split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    return fields
+
+
+def worker_memory(master_pid: int) -> dict[str, Any]:
+    """Resident memory of the gunicorn master's worker processes, from /proc/<pid>/status: VmRSS now and
+    VmHWM (the peak since the worker started), in MiB, per worker and the largest."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        children = []
+    workers = []
+    for pid in sorted(int(p) for p in children):
+        kib = _proc_status_kib(pid)
+        if kib:
+            workers.append(
+                {"pid": pid, "rss_mib": round(kib.get("VmRSS", 0) / 1024, 1),
+                 "peak_rss_mib": round(kib.get("VmHWM", 0) / 1024, 1)}
+            )  # fmt: skip
+    return {
+        "workers": workers,
+        "rss_mib_max": max((w["rss_mib"] for w in workers), default=0.0),
+        "peak_rss_mib_max": max((w["peak_rss_mib"] for w in workers), default=0.0),
+    }
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s() -> tuple[float, float]:
+    """CPU seconds all processes of the machine have used (user, nice, system: what per-process times add up
+    to; interrupts, whose owner is unknown, left out) and the CPU capacity (all CPUs), since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(fields[:3]) / CLOCK_TICKS, sum(fields[:8]) / CLOCK_TICKS
+
+
+def process_cpu_s(pids: Sequence[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far; a process gone since counts 0."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS

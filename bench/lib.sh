@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts (bench/run.sh, dossier_chain.sh, queue_1m.sh); source it after setting
+# Shared by the benchmark scripts (bench/bench.sh, dossier_chain.sh, queue_1m.sh...); source it after setting
 # ROOT, PY, PGHOST_, PGPORT_, PGUSER_, MAX_LOAD and QUIET_WAIT. It gives: one lock so that no two
 # benchmarks measure at the same time, a scratch folder, scratch PostgreSQL databases, a gunicorn server,
 # and a cleanup trap that removes all of them on exit, failure included. Loopback only.
@@ -51,13 +51,18 @@ drop_dbs() {
   DBS_CREATED=()
 }
 
-# start_gunicorn PORT LOGFILE [VAR=value ...]: the production server, 2 sync workers, waited for.
+# start_gunicorn PORT LOGFILE [VAR=value ...]: the production server, GUNICORN_WORKERS sync workers (2 unless
+# the caller sets it), waited for. With GUNICORN_CONFIG (a gunicorn.conf.py, e.g. deploy/gunicorn.conf.py) the
+# server takes every other setting from that file, and its access log goes to GUNICORN_ACCESS_LOG.
 start_gunicorn() {
   local port=$1 logfile=$2
   shift 2
-  env "$@" "$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application \
-    --bind "127.0.0.1:$port" --workers 2 --timeout 60 --graceful-timeout 5 \
-    --log-level warning --error-logfile "$logfile" &
+  local settings=(--timeout 60 --graceful-timeout 5 --log-level warning)
+  if [[ -n ${GUNICORN_CONFIG:-} ]]; then
+    settings=(--config "$GUNICORN_CONFIG" --access-logfile "${GUNICORN_ACCESS_LOG:-/dev/null}")
+  fi
+  env "$@" "$ROOT/.venv/bin/gunicorn" motcua.config.wsgi:application "${settings[@]}" \
+    --bind "127.0.0.1:$port" --workers "${GUNICORN_WORKERS:-2}" --error-logfile "$logfile" &
   SERVER_PID=$!
   "$PY" "$ROOT/bench/catalog_search.py" wait "http://127.0.0.1:$port/api/v1/procedures?page_size=1" --timeout 30 \
     || die "gunicorn did not start"

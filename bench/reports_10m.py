@@ -166,7 +166,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
     assert field is not None
     received = {a.pk: in_year.filter(agency=a).aggregate(n=Sum("received"))["n"] for a in (big, commune)}
 
-    user = User(
+    # Kept from an earlier run on a kept database (BENCH_DB_READY), else made.
+    user = User.objects.filter(username="bench.baocao").first() or User(
         username="bench.baocao", full_name="Lãnh đạo tỉnh (benchmark)", is_staff=True, is_superuser=True
     )
     user.set_unusable_password()

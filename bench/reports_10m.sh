@@ -15,6 +15,12 @@
 # entry BENCH_LABEL of bench/results/reports-<date>.json, appends the console to
 # bench/results/reports-<date>.log, and prints Markdown tables.
 #
+# BENCH_DB_READY=NAME measures a database loaded before (migrate, load_demo --curated-only, the generator,
+# refresh_evaluation --all) and keeps it: `migrate` (new migrations), `motcua rebuild_stats` (timed; skipped
+# with BENCH_REBUILD_STATS=0), VACUUM (ANALYZE), then the same measurements; BENCH_GEN_JSON is the file
+# `bench/reports_10m.py generate --out` wrote for it (sizes and the generated period). So one load serves a
+# before/after pair (the "before" run with PYTHONPATH pointing at the old source tree).
+#
 # Takes the lock of the other benchmarks (bench/tmp/.lock), waiting for it at most BENCH_LOCK_WAIT seconds.
 # Loopback only; every step bounded in time; gunicorn, the scratch folder and the database are removed on
 # exit, failure included.
@@ -24,7 +30,8 @@
 # 20), BENCH_WARMUP=10 (smoke: 3), BENCH_CONCURRENCY=1,8, BENCH_ROW_CAP=120 (s per row at most),
 # BENCH_FLOOR_REPEAT=20 (smoke: 5), BENCH_LABEL (default from the size: 50k, 1m, 10m),
 # BENCH_MAX_LOAD=2, BENCH_QUIET_WAIT=120, BENCH_LOCK_WAIT=2400, BENCH_STEP_TIMEOUT=14400, BENCH_REPORT=1 (0:
-# no file in bench/results, tables only), PGHOST=127.0.0.1, PGPORT=5432, PGUSER=postgres.
+# no file in bench/results, tables only), BENCH_DB_READY, BENCH_GEN_JSON, BENCH_REBUILD_STATS=1,
+# PGHOST=127.0.0.1, PGPORT=5432, PGUSER=postgres.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -50,7 +57,10 @@ REPORT=${BENCH_REPORT:-1}
 PGHOST_=${PGHOST:-127.0.0.1}
 PGPORT_=${PGPORT:-5432}
 PGUSER_=${PGUSER:-postgres}
-PGDB=motcua_reports
+READY_DB=${BENCH_DB_READY:-}
+GEN_JSON=${BENCH_GEN_JSON:-}
+REBUILD_STATS=${BENCH_REBUILD_STATS:-1}
+PGDB=${READY_DB:-motcua_reports}
 PY=$ROOT/.venv/bin/python
 MOTCUA=$ROOT/.venv/bin/motcua
 BENCH=$ROOT/bench/reports_10m.py
@@ -73,7 +83,13 @@ LOG=$WORK/console.out
 exec > >(tee -a "$LOG") 2>&1
 log "==== reports_10m.sh $LABEL, $(date -Is): log $LOG; lock waited ${LOCK_WAITED} s; $DOSSIERS dossiers, $DOCUMENTS documents, seed $SEED"
 
-pg_fresh_db "$PGDB"
+if [[ -n $READY_DB ]]; then
+  [[ -f $GEN_JSON ]] || die "BENCH_DB_READY=$READY_DB needs BENCH_GEN_JSON (the generate step's output)"
+  psql_ -d "$READY_DB" -c "SELECT 1 FROM generator_generatorrun LIMIT 1" >/dev/null \
+    || die "$READY_DB is not a loaded database"
+else
+  pg_fresh_db "$PGDB"
+fi
 
 SECRET=$(random_secret)
 mkdir -p "$WORK/media" "$WORK/static"
@@ -82,24 +98,38 @@ export MEDIA_ROOT="$WORK/media" STATIC_ROOT="$WORK/static" SECRET_KEY="$SECRET" 
   DATABASE_URL="postgres://$PGUSER_@$PGHOST_:$PGPORT_/$PGDB"
 run() { timeout "$STEP_TIMEOUT" "$@"; }
 
-log "migrate ($PGDB, from scratch), collectstatic"
+log "migrate ($PGDB${READY_DB:+, kept}), collectstatic"
 t=$(now)
 run "$MOTCUA" migrate --noinput --verbosity 0
 run "$MOTCUA" collectstatic --noinput --verbosity 0 # whitenoise manifest, as in production
 migrate_s=$(since "$t")
-log "load_demo --quiet --curated-only"
-t=$(now)
-run "$MOTCUA" load_demo --quiet --curated-only
-demo_s=$(since "$t")
-
-log "generate $DOSSIERS dossiers, $DOCUMENTS documents (load average $(loadavg) on $NPROC CPUs)"
-run "$PY" "$BENCH" generate --dossiers "$DOSSIERS" --documents "$DOCUMENTS" --seed "$SEED" --batch "$BATCH" \
-  --out "$WORK/gen.json"
-log "refresh_evaluation --all"
-t=$(now)
-run "$MOTCUA" refresh_evaluation --all
-evaluation_s=$(since "$t")
-log "refresh_evaluation --all: $evaluation_s s; VACUUM (ANALYZE)"
+demo_s=None
+evaluation_s=None
+rebuild_s=None
+if [[ -n $READY_DB ]]; then
+  cp "$GEN_JSON" "$WORK/gen.json"
+  if [[ $REBUILD_STATS == 1 ]]; then
+    log "rebuild_stats (load average $(loadavg))"
+    t=$(now)
+    run "$MOTCUA" rebuild_stats
+    rebuild_s=$(since "$t")
+    log "rebuild_stats: $rebuild_s s"
+  fi
+else
+  log "load_demo --quiet --curated-only"
+  t=$(now)
+  run "$MOTCUA" load_demo --quiet --curated-only
+  demo_s=$(since "$t")
+  log "generate $DOSSIERS dossiers, $DOCUMENTS documents (load average $(loadavg) on $NPROC CPUs)"
+  run "$PY" "$BENCH" generate --dossiers "$DOSSIERS" --documents "$DOCUMENTS" --seed "$SEED" --batch "$BATCH" \
+    --out "$WORK/gen.json"
+  log "refresh_evaluation --all"
+  t=$(now)
+  run "$MOTCUA" refresh_evaluation --all
+  evaluation_s=$(since "$t")
+  log "refresh_evaluation --all: $evaluation_s s"
+fi
+log "VACUUM (ANALYZE)"
 t=$(now)
 PGOPTIONS='-c client_min_messages=warning' run psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -d "$PGDB" \
   -v ON_ERROR_STOP=1 -qAt -c "VACUUM (ANALYZE)"
@@ -133,6 +163,8 @@ run "$PY" "$BENCH" explain --setup "$WORK/setup.json" --out "$WORK/explain.json"
 import json, sys
 json.dump({
     "database": "$PGDB",
+    "database_kept": bool("$READY_DB"),
+    "rebuild_stats_s": $rebuild_s,
     "dossiers": $DOSSIERS,
     "documents": $DOCUMENTS,
     "seed": $SEED,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Catalogue benchmark (`make bench`): for SQLite and PostgreSQL, migrate, time `load_demo` (first and
+# Catalogue benchmark (the former `make bench`, now bench/bench.sh): for SQLite and PostgreSQL, migrate, time `load_demo` (first and
 # idempotent second run), serve with gunicorn on 127.0.0.1, load it with bench/catalog_search.py, and write
 # bench/results/catalog-<date>.json plus Markdown tables on stdout. Loopback only; bounded in time; the
 # server, the scratch folder and the `motcua_bench` database are removed on exit, failure included.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connections, router
+
 from motcua.agencies.models import Agency, AgencySuccession
 
 
@@ -23,6 +25,25 @@ def agency_tree(*, on: dt.date) -> list[AgencyNode]:
         parent = nodes.get(agency.parent_id) if agency.parent_id else None
         (parent.children if parent else roots).append(nodes[agency.pk])
     return roots
+
+
+def agency_subtree_ids(*, agency: Agency) -> list[int]:
+    """The agency and every agency under it (any depth, whatever their dates), in one recursive query (on
+    the database the router reads agencies from: the reports' replica inside ``reading_from_replica``)."""
+    table = Agency._meta.db_table
+    with connections[router.db_for_read(Agency)].cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE subtree (id) AS (
+                SELECT id FROM {table} WHERE id = %s
+                UNION
+                SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id
+            )
+            SELECT id FROM subtree
+            """,
+            [agency.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def agency_by_identifier(*, identifier: str) -> Agency | None:

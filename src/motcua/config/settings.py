@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -103,6 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-motcua.sqlite3")}
 if IS_PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
+# A streaming read replica of the primary (docs/deploy/many-machines.md): report reads that may be a moment
+# stale go to it through motcua.core.dbrouter; writes, other reads and migrations stay on the primary.
+_replica_url = env.get("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a replica of DATABASE_URL (same engine).")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database through it
+    DATABASE_ROUTERS = ["motcua.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -142,7 +152,7 @@ STATIC_ROOT = Path(env.get("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -150,6 +160,40 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Files on S3-compatible object storage (django-storages) when a bucket is named; else MEDIA_ROOT. Names never
+# overwrite (a second upload of a name gets a suffix, as on disk); files stay private (no ACL, signed URLs).
+S3_BUCKET = env.get("S3_BUCKET", "")
+if S3_BUCKET:
+    _s3_endpoint = env.get("S3_ENDPOINT_URL", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "access_key": env.get("S3_ACCESS_KEY_ID") or None,  # None: boto3's own chain (AWS_*, roles)
+            "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env.get("S3_REGION") or None,
+            # MinIO, Ceph and other self-hosted servers answer on one host name: path-style addressing.
+            "addressing_style": "path" if _s3_endpoint else None,
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+
+# Redis (REDIS_URL) as the cache every web process shares (cached lists are dropped for all of them at once)
+# and for sessions in front of the database (cached_db: a Redis restart logs nobody out).
+REDIS_URL = env.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "motcua",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -220,6 +264,9 @@ MOTCUA_PAYMENT_MERCHANT_CODE = env.get("PAYMENT_MERCHANT_CODE", "MOTCUA-LANGSON"
 MOTCUA_PAYMENT_SECRET = env.get("PAYMENT_SECRET", "" if IS_PRODUCTION else "motcua-payment-simulator-secret")
 MOTCUA_PAYMENT_TIMEOUT = float(env.get("PAYMENT_TIMEOUT", "10"))
 MOTCUA_PAYMENT_CALLBACK_MAX_AGE = int(env.get("PAYMENT_CALLBACK_MAX_AGE", "900"))
+
+# `make bench` routes /_floor/json and /_floor/insert (motcua.core.floors); never on in a real deployment.
+MOTCUA_BENCH_FLOORS = env.get_bool("MOTCUA_BENCH_FLOORS", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

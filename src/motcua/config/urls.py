@@ -25,5 +25,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]
+if settings.MOTCUA_BENCH_FLOORS:  # `make bench` only: the floors every endpoint is compared with
+    from motcua.core import floors
+
+    urlpatterns = [
+        path("_floor/json", floors.floor_json),
+        path("_floor/insert", floors.floor_insert),
+        *urlpatterns,
+    ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

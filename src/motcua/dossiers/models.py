@@ -167,6 +167,9 @@ class Dossier(models.Model):
             # dossiers open at a period's end.
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
             models.Index(fields=["processing_agency", "finished_at"], name="dossier_finished_idx"),
+            # One outcome's list (late, early, on time) of an agency: without it the planner walks the
+            # province's finish index for the few of one agency (200 ms at 1 M dossiers instead of 1).
+            models.Index(fields=["processing_agency", "outcome", "finished_at"], name="dossier_outcome_idx"),
             # The same lists and the ratings for the whole province (no agency to lead the index with).
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             models.Index(fields=["finished_at"], name="dossier_finished_at_idx"),

@@ -383,7 +383,8 @@ def _request_fees(dossier: Dossier, actor: User, data: ActionInput, now: dt.date
 
 def _confirm_fees(dossier: Dossier, actor: User, data: ActionInput, now: dt.datetime) -> None:
     DossierPause.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now)
-    dossier.fees_paid_at = now
+    previous, dossier.fees_paid_at = dossier.fees_paid_at, now
+    signals.dossier_fees_paid.send(sender=Dossier, dossier=dossier, previous=previous)
     if dossier.due_at is not None:
         dossier.due_at = processing.moved_by_pauses(dossier)
 
@@ -448,8 +449,10 @@ def dossier_rate(*, dossier: Dossier, actor: User, rating: int, comment: str = "
             raise PermissionDeniedError("Chỉ người nộp hồ sơ được đánh giá.")
         if locked.status != Status.RETURNED:
             raise WorkflowError("Chỉ đánh giá sau khi đã nhận kết quả.")
+        previous = locked.rating
         locked.rating, locked.rating_comment = rating, comment.strip()
         locked.save(update_fields=["rating", "rating_comment"])
+        signals.dossier_rated.send(sender=Dossier, dossier=locked, previous=previous)
         audit_record(actor=actor, action="dossier.rate", obj=locked, rating=rating)
     return locked
 

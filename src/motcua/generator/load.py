@@ -60,7 +60,6 @@ from motcua.generator.people import USER_COLUMNS, make_citizens
 from motcua.generator.workclock import DAY, WorkClock
 from motcua.generator.world import AgencyInfo, World, ensure_officials, load_world
 from motcua.reports.aggregates import stats_rebuild
-from motcua.reports.models import DossierDayStat
 from motcua.worktime.selectors import work_calendar
 
 DEFAULT_YEARS = 3
@@ -172,7 +171,7 @@ def generate(
     if stats:
         moment = time.perf_counter()
         progress("Dựng lại số liệu tổng hợp theo ngày (báo cáo)")
-        report.stat_rows = rebuild_stats()
+        report.stat_rows = stats_rebuild()
         report.seconds["stats"] = round(time.perf_counter() - moment, 2)
     moment = time.perf_counter()
     _analyze(progress)
@@ -450,38 +449,6 @@ def _upsert_register_sequences(rows: list[tuple[tuple[int, int, str, str], int]]
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, [(*key, n) for key, n in rows])
-
-
-def rebuild_stats() -> int:
-    """``reports.aggregates.stats_rebuild`` in one SQL statement on PostgreSQL (the same GROUP BY, without
-    bringing millions of counters into Python); the reports' own function elsewhere."""
-    if not sink.is_postgresql():
-        return stats_rebuild()
-    table = DossierDayStat._meta.db_table
-    dossiers = Dossier._meta.db_table
-    zone = clock.local_zone().key
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (day, agency_id, procedure_id, channel, received, resolved_early,
-                                 resolved_on_time, resolved_late)
-            SELECT day, agency_id, procedure_id, channel, SUM(r), SUM(e), SUM(o), SUM(l) FROM (
-                SELECT (received_at AT TIME ZONE %(zone)s)::date AS day, receiving_agency_id AS agency_id,
-                       procedure_id, channel, 1 AS r, 0 AS e, 0 AS o, 0 AS l
-                  FROM {dossiers} WHERE received_at IS NOT NULL
-                UNION ALL
-                SELECT (finished_at AT TIME ZONE %(zone)s)::date, processing_agency_id, procedure_id,
-                       channel, 0, (outcome = 'early')::int, (outcome = 'on_time')::int,
-                       (outcome = 'late')::int
-                  FROM {dossiers}
-                 WHERE finished_at IS NOT NULL AND outcome IN ('early', 'on_time', 'late')
-            ) AS counted
-            GROUP BY day, agency_id, procedure_id, channel
-            """,
-            {"zone": zone},
-        )
-        return int(cursor.rowcount)
 
 
 def _analyze(progress: Progress) -> None:

@@ -7,14 +7,12 @@ from motcua.core import periodic
 
 
 class PaymentsConfig(AppConfig):
+    # The reports count payments completed at the gateway in their daily aggregates (reports.receivers):
+    # Decision 766's "fees paid online" share is read from there.
     name = "motcua.payments"
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from motcua.payments.reporting import paid_online
-        from motcua.reports.selectors import SERVICE_INDEX_PROVIDERS
-
-        SERVICE_INDEX_PROVIDERS["paid_online"] = paid_online
         periodic.register(
             "reconcile_payments",
             every=dt.timedelta(days=1),

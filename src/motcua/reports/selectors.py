@@ -1,13 +1,20 @@
 """The dashboard's figures for one agency (or the whole province) and one period, read from aggregates.
 
-Dossier counts come from ``DossierDayStat`` (a few rows per agency and day, never the dossier table); the
-open and overdue counts are read live through the open-dossier partial index; procedure, document,
-store and feedback figures come from their apps' selectors. Nothing here writes.
+Dossier counts come from ``DossierMonthStat`` and ``DossierDayStat`` (whole months from the month rows, the
+edge days from the day rows; never the dossier table), the store's digitisation shares, the ratings and
+the fees paid online too; the open and overdue counts are read live through the open-dossier partial index
+and the lifetime index; procedure, document and feedback figures come from their apps' selectors. Nothing
+here writes.
+
+The selectors the report pages and the API call are decorated with ``reading_from_replica``: with a read
+replica configured they read it (a report may lag the primary by the replica's delay), otherwise nothing
+changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,21 +22,24 @@ from enum import StrEnum
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Avg, BooleanField, Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import agency_subtree_ids
 from motcua.catalog.models import Field, OnlineMode, Procedure, ProcedureAssignment, PublicationState
 from motcua.core import clock
+from motcua.core.dbrouter import reading_from_replica
 from motcua.core.errors import DomainError
 from motcua.core.periods import local_midnights, valid_on
-from motcua.datastore.selectors import StoreFigures, store_figures
+from motcua.datastore.selectors import StoreFigures
 from motcua.documents.selectors import DocumentFigures, document_figures
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import Status
 from motcua.feedback.selectors import FeedbackFigures, feedback_figures
 from motcua.reports import configuration, indices
-from motcua.reports.models import DossierDayStat, EvaluationMonth
+from motcua.reports.aggregates import COUNTERS, RATINGS
+from motcua.reports.models import DossierDayStat, DossierMonthStat, EvaluationMonth
 
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
 OPEN_STATUSES = (
@@ -79,15 +89,9 @@ class Period:
 
 
 def agency_scope(agency: Agency | None) -> list[int] | None:
-    """The agency and its children (a district and its communes); None for the whole province."""
-    if agency is None:
-        return None
-    ids = [agency.pk]
-    frontier = [agency.pk]
-    while frontier:
-        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
+    """The agency and the agencies under it (a district and its communes), one query; None for the whole
+    province. A page computes it once (``Dashboard.scope``) and hands it on."""
+    return None if agency is None else agency_subtree_ids(agency=agency)
 
 
 def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
@@ -129,9 +133,46 @@ def open_at_end(scope: list[int] | None, period: Period) -> tuple[int, int]:
     return counts["open"] - counts["late"], counts["late"]
 
 
-def _stats(scope: list[int] | None, period: Period) -> QuerySet[DossierDayStat]:
-    qs = DossierDayStat.objects.filter(day__gte=period.date_from, day__lte=period.date_to)
-    return qs if scope is None else qs.filter(agency_id__in=scope)
+StatRows = QuerySet[DossierDayStat] | QuerySet[DossierMonthStat]
+
+
+def _stats(scope: list[int] | None, period: Period) -> list[StatRows]:
+    """The aggregate rows that add up to the period: its whole months from the month rows, the days before
+    the first and after the last whole month from the day rows (one or two querysets, never overlapping)."""
+    start, end = period.date_from, period.date_to
+    first_month = start if start.day == 1 else _next_month(start)
+    after_months = _next_month(end) if (end + dt.timedelta(days=1)).day == 1 else end.replace(day=1)
+    parts: list[StatRows] = []
+    if first_month < after_months:
+        parts.append(DossierMonthStat.objects.filter(month__gte=first_month, month__lt=after_months))
+        edges = Q(day__gte=start, day__lt=first_month) | Q(day__gte=after_months, day__lte=end)
+        if start < first_month or after_months <= end:
+            parts.append(DossierDayStat.objects.filter(edges))
+    else:
+        parts.append(DossierDayStat.objects.filter(day__gte=start, day__lte=end))
+    return parts if scope is None else [qs.filter(agency_id__in=scope) for qs in parts]
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_totals(scope: list[int] | None, period: Period) -> dict[str, int]:
+    """Every counter of the aggregates summed over the scope and period (a query on the month rows, one on
+    the edge days); plus the online receptions (``online``) and those of procedures fully / partially
+    online (``full``, ``partial``)."""
+    online = Q(channel__in=ONLINE_CHANNELS)
+    sums = {
+        "online": Sum("received", filter=online, default=0),
+        "full": Sum("received", filter=online & Q(procedure__online_mode=OnlineMode.FULL), default=0),
+        "partial": Sum("received", filter=online & Q(procedure__online_mode=OnlineMode.PARTIAL), default=0),
+        **{counter: Sum(counter, default=0) for counter in COUNTERS},
+    }
+    totals = dict.fromkeys(sums, 0)
+    for rows in _stats(scope, period):
+        for name, value in rows.aggregate(**sums).items():
+            totals[name] += value
+    return totals
 
 
 @dataclass(frozen=True)
@@ -146,6 +187,8 @@ class DossierFigures:
     rated: int
     satisfied: int  # rated SATISFIED_FROM or more
     average_rating: float | None
+    fees_paid: int  # dossiers whose fees were paid in the period
+    fees_paid_online: int  # of those, paid through the payment gateway
 
     @property
     def satisfaction_share(self) -> Fraction | None:
@@ -155,56 +198,55 @@ class DossierFigures:
     def online_share(self) -> Fraction | None:
         return Fraction(self.received_online, self.received) if self.received else None
 
+    @property
+    def paid_online_share(self) -> Fraction | None:
+        return Fraction(self.fees_paid_online, self.fees_paid) if self.fees_paid else None
 
-def dossier_figures(scope: list[int] | None, period: Period) -> DossierFigures:
-    stats = _stats(scope, period)
-    totals = stats.aggregate(
-        all_received=Sum("received", default=0),
-        online=Sum("received", filter=Q(channel__in=ONLINE_CHANNELS), default=0),
-        full=Sum(
-            "received",
-            filter=Q(channel__in=ONLINE_CHANNELS, procedure__online_mode=OnlineMode.FULL),
-            default=0,
-        ),
-        partial=Sum(
-            "received",
-            filter=Q(channel__in=ONLINE_CHANNELS, procedure__online_mode=OnlineMode.PARTIAL),
-            default=0,
-        ),
-        early=Sum("resolved_early", default=0),
-        on_time=Sum("resolved_on_time", default=0),
-        late=Sum("resolved_late", default=0),
-    )
+
+@reading_from_replica()
+def dossier_figures(
+    scope: list[int] | None, period: Period, totals: dict[str, int] | None = None
+) -> DossierFigures:
+    """The dossier figures: counts and ratings from the aggregates (``totals`` if already summed), dossiers
+    open now and at the period's end live from the dossiers (through their indexes)."""
+    totals = period_totals(scope, period) if totals is None else totals
     now = clock.now()
     open_dossiers = Dossier.objects.filter(status__in=OPEN_STATUSES)
     if scope is not None:
         open_dossiers = open_dossiers.filter(processing_agency_id__in=scope)
     live = open_dossiers.aggregate(open_now=Count("pk"), overdue_now=Count("pk", filter=Q(due_at__lt=now)))
-    start, end = period_bounds(period)
-    ratings = Dossier.objects.filter(rating__isnull=False, finished_at__gte=start, finished_at__lt=end)
-    if scope is not None:
-        ratings = ratings.filter(processing_agency_id__in=scope)
-    rated = ratings.aggregate(
-        rated=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=SATISFIED_FROM)), average=Avg("rating")
-    )
+    ratings = {n: totals[f"rated_{n}"] for n in RATINGS}
+    rated = sum(ratings.values())
     open_on_time, open_late = open_at_end(scope, period)
     return DossierFigures(
-        received=totals["all_received"],
+        received=totals["received"],
         received_online=totals["online"],
         received_full_online=totals["full"],
         received_partial_online=totals["partial"],
         resolution=indices.ResolutionCounts(
-            early=totals["early"],
-            on_time=totals["on_time"],
-            late=totals["late"],
+            early=totals["resolved_early"],
+            on_time=totals["resolved_on_time"],
+            late=totals["resolved_late"],
             open_on_time=open_on_time,
             open_late=open_late,
         ),
         open_now=live["open_now"],
         overdue_now=live["overdue_now"],
-        rated=rated["rated"],
-        satisfied=rated["satisfied"],
-        average_rating=rated["average"],
+        rated=rated,
+        satisfied=sum(count for n, count in ratings.items() if n >= SATISFIED_FROM),
+        average_rating=sum(n * count for n, count in ratings.items()) / rated if rated else None,
+        fees_paid=totals["fees_paid"],
+        fees_paid_online=totals["fees_paid_online"],
+    )
+
+
+def store_figures(totals: dict[str, int]) -> StoreFigures:
+    """The store's shares of the period's receptions, from the aggregates' counters (``period_totals``)."""
+    return StoreFigures(
+        received=totals["received"],
+        with_digitised=totals["received_digitised"],
+        with_electronic_result=totals["received_with_result"],
+        reusing=totals["received_reusing"],
     )
 
 
@@ -249,6 +291,7 @@ def procedure_figures(scope: list[int] | None, on: dt.date) -> ProcedureFigures:
 @dataclass(frozen=True)
 class Dashboard:
     agency: Agency | None
+    scope: list[int] | None  # ``agency_scope(agency)``, computed once for the page
     period: Period
     procedures: ProcedureFigures
     dossiers: DossierFigures
@@ -257,16 +300,19 @@ class Dashboard:
     feedback: FeedbackFigures
 
 
+@reading_from_replica()
 def dashboard(*, agency: Agency | None, period: Period) -> Dashboard:
     scope = agency_scope(agency)
     agency_ids = scope if scope is not None else list(Agency.objects.values_list("pk", flat=True))
+    totals = period_totals(scope, period)
     return Dashboard(
         agency=agency,
+        scope=scope,
         period=period,
         procedures=procedure_figures(scope, period.date_to),
-        dossiers=dossier_figures(scope, period),
+        dossiers=dossier_figures(scope, period, totals),
         documents=document_figures(agency_ids=agency_ids, date_from=period.date_from, date_to=period.date_to),
-        store=store_figures(agency_ids=scope, date_from=period.date_from, date_to=period.date_to),
+        store=store_figures(totals),
         feedback=feedback_figures(agency_ids=scope, date_from=period.date_from, date_to=period.date_to),
     )
 
@@ -313,39 +359,43 @@ class BreakdownRow:
         return Fraction(self.received_online, self.received) if self.received else None
 
 
+@reading_from_replica()
 def breakdown(
     scope: list[int] | None, period: Period, level: Level, *, field_id: int | None = None
 ) -> list[BreakdownRow]:
-    """One grouped query over the aggregates: a row per agency, field or procedure with any activity."""
+    """Grouped queries over the aggregates (month rows, edge days): a row per agency, field or procedure
+    with any activity."""
     key, model = _GROUPING[level]
-    stats = _stats(scope, period)
-    if field_id is not None:
-        stats = stats.filter(procedure__field_id=field_id)
-    # Grouped by the key alone (a hash aggregate over the day rows), the few labels fetched afterwards.
-    rows = (
-        stats.values(key)
-        .annotate(
-            all_received=Sum("received"),
-            online=Sum("received", filter=Q(channel__in=ONLINE_CHANNELS)),
-            early=Sum("resolved_early"),
-            on_time=Sum("resolved_on_time"),
-            late=Sum("resolved_late"),
+    grouped: dict[int | None, Counter[str]] = defaultdict(Counter)
+    for stats in _stats(scope, period):
+        if field_id is not None:
+            stats = stats.filter(procedure__field_id=field_id)
+        # Grouped by the key alone (a hash aggregate over the rows), the few labels fetched afterwards.
+        rows = (
+            stats.values(key)
+            .annotate(
+                received_all=Sum("received"),
+                online=Sum("received", filter=Q(channel__in=ONLINE_CHANNELS)),
+                early=Sum("resolved_early"),
+                on_time=Sum("resolved_on_time"),
+                late=Sum("resolved_late"),
+            )
+            .order_by()
         )
-        .order_by()
-    )
-    grouped = list(rows)
-    labels = dict(model.objects.filter(pk__in={r[key] for r in grouped}).values_list("pk", "name"))
+        for r in rows:
+            grouped[r.pop(key)].update({name: value or 0 for name, value in r.items()})
+    labels = dict(model.objects.filter(pk__in=set(grouped)).values_list("pk", "name"))
     result = [
         BreakdownRow(
-            key=r[key] or 0,  # procedures without a field group under 0
-            label=labels.get(r[key], ""),
-            received=r["all_received"] or 0,
-            received_online=r["online"] or 0,
-            early=r["early"] or 0,
-            on_time=r["on_time"] or 0,
-            late=r["late"] or 0,
+            key=k or 0,  # procedures without a field group under 0
+            label=labels.get(k, ""),
+            received=r["received_all"],
+            received_online=r["online"],
+            early=r["early"],
+            on_time=r["on_time"],
+            late=r["late"],
         )
-        for r in grouped
+        for k, r in grouped.items()
     ]
     return sorted((r for r in result if r.received or r.resolved), key=lambda r: (r.label, r.key))
 
@@ -406,7 +456,10 @@ def dossiers_behind(
         moment = measured_at(period)
         late = Q(due_at__lt=moment)
         qs = qs.filter(open_at(moment), late if measure == Measure.OPEN_LATE else ~late)
-        qs = qs.order_by("due_at", "pk")
+        # Found through the lifetime index (a few thousand dossiers open at the moment), then sorted. Nulls
+        # first, as SQLite sorts them anyway: no btree index gives that order, so PostgreSQL cannot walk the
+        # due_at index instead, hoping to meet 50 open dossiers early among all those ever past due.
+        qs = qs.order_by(F("due_at").asc(nulls_first=True), "pk")
     else:
         agency = "processing_agency_id"
         outcomes = {
@@ -441,6 +494,7 @@ def _evaluation_months(period: Period) -> Q:
     return Q(month__gte=period.date_from.replace(day=1), month__lte=period.date_to)
 
 
+@reading_from_replica()
 def evaluation_by_agency(scope: list[int] | None, period: Period) -> list[EvaluationRow]:
     """Each agency's nine averaged indices, points and grade, from the monthly table (whole months)."""
     config = configuration.current()
@@ -460,6 +514,7 @@ def evaluation_by_agency(scope: list[int] | None, period: Period) -> list[Evalua
     return result
 
 
+@reading_from_replica()
 def evaluation_by_officer(scope: list[int], period: Period) -> list[EvaluationRow]:
     """Each officer's averaged indices and rating (on the scoring's officer indices) within ``scope``."""
     config = configuration.current()
@@ -479,6 +534,7 @@ def evaluation_by_officer(scope: list[int], period: Period) -> list[EvaluationRo
     return result
 
 
+@reading_from_replica()
 def evaluation_refreshed_at(period: Period) -> dt.datetime | None:
     return (
         EvaluationMonth.objects.filter(_evaluation_months(period))
@@ -502,22 +558,23 @@ class ServiceIndexReport:
 
 def online_procedures_used(scope: list[int] | None, period: Period) -> int:
     """Online procedures (full or partial) that received at least one online dossier in the period."""
-    return (
-        _stats(scope, period)
-        .filter(
-            channel__in=ONLINE_CHANNELS,
-            received__gt=0,
-            procedure__online_mode__in=[OnlineMode.FULL, OnlineMode.PARTIAL],
+    used: set[int] = set()
+    for rows in _stats(scope, period):
+        used.update(
+            rows.filter(
+                channel__in=ONLINE_CHANNELS,
+                received__gt=0,
+                procedure__online_mode__in=[OnlineMode.FULL, OnlineMode.PARTIAL],
+            )
+            .values_list("procedure_id", flat=True)
+            .distinct()
         )
-        .values("procedure_id")
-        .distinct()
-        .count()
-    )
+    return len(used)
 
 
+@reading_from_replica()
 def service_index(board: Dashboard) -> ServiceIndexReport:
     """Decision 766's service index from the dashboard's live figures (DOMAIN.md §6, README "Reports")."""
-    scope = agency_scope(board.agency)
     p, d, store, feedback = board.procedures, board.dossiers, board.store, board.feedback
     online_procedures = p.full_online + p.partial_online
 
@@ -530,9 +587,9 @@ def service_index(board: Dashboard) -> ServiceIndexReport:
         "progress_published": Fraction(1) if d.received else None,  # every received dossier is trackable
         "on_time_rate": d.resolution.on_time_rate,
         "procedures_offered_online": share(online_procedures, p.total),
-        "online_services_used": share(online_procedures_used(scope, board.period), online_procedures),
+        "online_services_used": share(online_procedures_used(board.scope, board.period), online_procedures),
         "dossiers_submitted_online": d.online_share,
-        "paid_online": None,
+        "paid_online": d.paid_online_share,
         "electronic_results": share(store.with_electronic_result, store.received),
         "digitised_inputs": share(store.with_digitised, store.received),
         "reused_data": share(store.reusing, store.received),
@@ -541,7 +598,7 @@ def service_index(board: Dashboard) -> ServiceIndexReport:
         "feedback_satisfaction": feedback.satisfaction_share,
     }
     for name, provider in SERVICE_INDEX_PROVIDERS.items():
-        inputs[name] = provider(scope, board.period)
+        inputs[name] = provider(board)
     missing = tuple(name for name, value in inputs.items() if value is None)
     if d.received == 0 and d.resolution.resolved == 0:
         return ServiceIndexReport(index=None, inputs=inputs, missing=missing)
@@ -550,6 +607,6 @@ def service_index(board: Dashboard) -> ServiceIndexReport:
     return ServiceIndexReport(index=index, inputs=inputs, missing=missing)
 
 
-# Inputs other apps compute (the national portal sync share, online payments): each registers a function
-# (scope, period) -> share or None here from its AppConfig.ready().
-SERVICE_INDEX_PROVIDERS: dict[str, Callable[[list[int] | None, Period], Fraction | None]] = {}
+# Inputs other apps compute (the national portal sync share): each registers a function (the dashboard, with
+# its scope, period and figures) -> share or None here from its AppConfig.ready().
+SERVICE_INDEX_PROVIDERS: dict[str, Callable[[Dashboard], Fraction | None]] = {}

@@ -20,6 +20,7 @@ from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Field, Procedure
 from motcua.core import clock
+from motcua.core.dbrouter import reading_from_replica
 from motcua.core.errors import DomainError
 from motcua.core.pagination import CappedPaginator
 from motcua.core.params import date_param, int_param
@@ -106,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if scope.error:
         messages.error(request, scope.error)
     board = selectors.dashboard(agency=scope.agency, period=scope.period)
-    level, rows = _drill(scope)
+    level, rows = _drill(scope, board.scope)
     context = {
         "board": board,
         "scope": scope,
@@ -114,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "province": scope.province,
         "query": scope.query,
         "level": level,
-        "rows": [_drill_row(scope, level, r) for r in rows],
+        "rows": [_drill_row(scope.link(), level, r) for r in rows],
         "pct": _percentages(board),
         "chart": _resolution_chart(board.dossiers.resolution),
         "list_link": scope.link(),
@@ -124,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (label, None if index.inputs[name] is None else percent(index.inputs[name]))
             for name, label in SERVICE_INDEX_INPUTS.items()
         ],
-        "evaluation": selectors.evaluation_by_agency(selectors.agency_scope(scope.agency), scope.period),
+        "evaluation": selectors.evaluation_by_agency(board.scope, scope.period),
         "officers": (
             selectors.evaluation_by_officer([scope.agency.pk], scope.period) if scope.agency else []
         ),
@@ -166,15 +167,17 @@ LEVEL_LABELS = {
 }
 
 
-def _drill(scope: Scope) -> tuple[selectors.Level, list[selectors.BreakdownRow]]:
-    """The province by agency; an agency by field; a field of an agency by procedure."""
+def _drill(
+    scope: Scope, agency_ids: list[int] | None
+) -> tuple[selectors.Level, list[selectors.BreakdownRow]]:
+    """The province by agency; an agency by field; a field of an agency by procedure (``agency_ids``: the
+    agency's scope, as the dashboard computed it)."""
     if scope.agency is None:
         level = selectors.Level.AGENCY
     elif scope.field is None:
         level = selectors.Level.FIELD
     else:
         level = selectors.Level.PROCEDURE
-    agency_ids = selectors.agency_scope(scope.agency)
     field_id = scope.field.pk if scope.field else None
     return level, selectors.breakdown(agency_ids, scope.period, level, field_id=field_id)
 
@@ -189,21 +192,29 @@ ROW_MEASURES = (
 )
 
 
-def _drill_row(scope: Scope, level: selectors.Level, row: selectors.BreakdownRow) -> dict[str, object]:
-    """A table row with its links: the next level down, and the dossier list behind each number."""
-    narrow: dict[str, int | None]
-    if level == selectors.Level.AGENCY:
-        down, narrow = scope.link(agency=row.key), {"agency": row.key}
-    elif level == selectors.Level.FIELD:
-        down, narrow = scope.link(field=row.key or None), {"field": row.key or None}
-    else:
-        down, narrow = "", {"procedure": row.key}
+_ROW_KEYS = {
+    selectors.Level.AGENCY: "agency",
+    selectors.Level.FIELD: "field",
+    selectors.Level.PROCEDURE: "procedure",
+}
+
+
+def _drill_row(base: str, level: selectors.Level, row: selectors.BreakdownRow) -> dict[str, object]:
+    """A table row with its links: the next level down, and the dossier list behind each number.
+
+    ``base`` is the scope's query string (``Scope.link()``), encoded once for the table: the row's key is
+    the level below the scope, never in it, so it is appended (a province has hundreds of rows).
+    """
+    narrow = f"{_ROW_KEYS[level]}={row.key}" if row.key else ""  # field 0: "no field", i.e. all of them
+    down = "" if level == selectors.Level.PROCEDURE else "&".join(p for p in (base, narrow) if p)
     return {
         "row": row,
         "down": down,
         "on_time": percent(row.on_time_rate),
         "online": percent(row.online_share),
-        "lists": {m.value: scope.link(measure=m.value, **narrow) for m in ROW_MEASURES},
+        "lists": {
+            m.value: "&".join(p for p in (base, f"measure={m.value}", narrow) if p) for m in ROW_MEASURES
+        },
     }
 
 
@@ -224,14 +235,16 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     procedure = None
     if procedure_id := int_param(scope.query.get("procedure")):
         procedure = Procedure.objects.filter(pk=procedure_id).first()
-    dossiers = selectors.dossiers_behind(
-        selectors.agency_scope(scope.agency),
-        scope.period,
-        measure,
-        field_id=scope.field.pk if scope.field else None,
-        procedure_id=procedure.pk if procedure else None,
-    )
-    page = CappedPaginator(dossiers, 50).get_page(request.GET.get("page"))
+    with reading_from_replica():  # the page is read here, not lazily in the template, to read the replica
+        dossiers = selectors.dossiers_behind(
+            selectors.agency_scope(scope.agency),
+            scope.period,
+            measure,
+            field_id=scope.field.pk if scope.field else None,
+            procedure_id=procedure.pk if procedure else None,
+        )
+        page = CappedPaginator(dossiers, 50).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
     context = {
         "scope": scope,
         "measure": measure,

@@ -76,6 +76,9 @@ def test_the_import_keeps_good_rows_reports_bad_ones_and_the_reports_agree(world
     assert (figures.resolution.early, figures.resolution.on_time, figures.resolution.late) == (1, 2, 2)
     assert figures.resolution.on_time_rate == Fraction(3, 5)
     assert figures.overdue_now == 1  # CU-6, still open after its appointment
+    # The ratings (5, 4 and 2) come from the rebuilt aggregates, counted on the finish day.
+    assert (figures.rated, figures.satisfied) == (3, 2)
+    assert figures.average_rating == pytest.approx(11 / 3)
 
 
 def test_the_command_reads_a_file(world: World, tmp_path: object) -> None:

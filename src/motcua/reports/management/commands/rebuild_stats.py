@@ -23,6 +23,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key} {counter}: lưu {stored}, đếm lại {recounted}")
             if not result.ok:
                 raise CommandError(f"{len(result.differences)} số liệu tổng hợp lệch so với đếm lại.")
-            self.stdout.write(f"Khớp: {result.rows_checked} số liệu tổng hợp đúng bằng đếm lại từ hồ sơ.")
+            self.stdout.write(
+                f"Khớp: {result.rows_checked} dòng số liệu tổng hợp theo ngày đúng bằng đếm lại từ hồ sơ."
+            )
             return
         self.stdout.write(f"Đã dựng lại {stats_rebuild()} dòng số liệu tổng hợp theo ngày.")
