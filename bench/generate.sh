@@ -7,8 +7,10 @@
 # Takes the benchmarks' lock (bench/tmp/.lock, waiting at most BENCH_LOCK_WAIT seconds); loopback only; the
 # scratch database and folder are removed on exit, failure included.
 #
-# Knobs: BENCH_DOSSIERS=1000000, BENCH_DOCUMENTS=200000, BENCH_SEED=1, BENCH_BATCH=50000,
-# BENCH_LABEL=1m, BENCH_LOCK_WAIT=1800, BENCH_STEP_TIMEOUT=5400, BENCH_REPORT=1, PGHOST, PGPORT, PGUSER.
+# Knobs: BENCH_DOSSIERS=1000000, BENCH_DOCUMENTS=200000, BENCH_SEED=1, BENCH_BATCH=10000,
+# BENCH_INDEXES=auto (auto|rebuild|keep: drop and rebuild the secondary indexes), BENCH_SERIAL=0 (1: generate
+# in the loading process, no second one), BENCH_LABEL=1m, BENCH_LOCK_WAIT=1800, BENCH_STEP_TIMEOUT=5400,
+# BENCH_REPORT=1, PGHOST, PGPORT, PGUSER.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,7 +18,9 @@ ROOT=$PWD
 DOSSIERS=${BENCH_DOSSIERS:-1000000}
 DOCUMENTS=${BENCH_DOCUMENTS:-200000}
 SEED=${BENCH_SEED:-1}
-BATCH=${BENCH_BATCH:-50000}
+BATCH=${BENCH_BATCH:-10000}
+INDEXES=${BENCH_INDEXES:-auto}
+SERIAL=${BENCH_SERIAL:-0}
 LABEL=${BENCH_LABEL:-1m}
 LOCK_WAIT=${BENCH_LOCK_WAIT:-1800}
 STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-5400}
@@ -48,5 +52,7 @@ t=$(now); run "$MOTCUA" load_demo --quiet --curated-only; demo_s=$(since "$t")
 log "generate $DOSSIERS dossiers, $DOCUMENTS documents (load average $(loadavg) on $(nproc) CPUs)"
 out_dir=$ROOT/bench/results
 [[ $REPORT == 1 ]] || out_dir=$WORK
+serial=(); [[ $SERIAL == 1 ]] && serial=(--serial)
 run "$PY" "$ROOT/bench/generate.py" --dossiers "$DOSSIERS" --documents "$DOCUMENTS" --seed "$SEED" \
-  --batch "$BATCH" --label "$LABEL" --load-demo-s "$demo_s" --out "$out_dir/generate-$(date +%F).json"
+  --batch "$BATCH" --indexes "$INDEXES" "${serial[@]}" --label "$LABEL" --load-demo-s "$demo_s" \
+  --out "$out_dir/generate-$(date +%F).json"

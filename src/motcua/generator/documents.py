@@ -8,8 +8,9 @@ in arrival order per agency, year and series, so both registers are gap-free fro
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from motcua.agencies.models import AgencyKind
@@ -19,6 +20,7 @@ from motcua.documents import numbering
 from motcua.documents.edxml import ExchangeStatus
 from motcua.documents.models import DocumentType, IssuerProfile
 from motcua.documents.workflow import IncomingStatus, OutgoingStatus
+from motcua.generator.sink import line
 from motcua.generator.workclock import DAY, WorkClock
 from motcua.generator.world import AgencyInfo, World
 
@@ -93,6 +95,21 @@ _EXCHANGE = {
 _COMMITTEES = (AgencyKind.PROVINCIAL_COMMITTEE, AgencyKind.DISTRICT_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE)
 
 
+@dataclass(frozen=True)
+class References:
+    """What the document factory reads from the database, read before the generating process starts."""
+
+    types: dict[str, DocumentType]
+    symbols: dict[int, str]
+
+    @classmethod
+    def load(cls) -> References:
+        return cls(
+            types={t.name: t for t in DocumentType.objects.filter(name__in=[n for n, _ in TYPES])},
+            symbols=dict(IssuerProfile.objects.values_list("agency_id", "symbol")),
+        )
+
+
 @dataclass
 class Arrival:
     """An incoming document before its arrival number is known (numbered in arrival order)."""
@@ -102,10 +119,12 @@ class Arrival:
     confidential: bool
     row: list[object]  # INCOMING_COLUMNS, number fields filled in later
     events: list[tuple[object, ...]]
-    recipient: list[object] | None  # the sender's OutgoingRecipient row, for the incoming id and status
 
 
 class DocumentFactory:
+    """Documents as COPY lines in ``tables`` (table name -> lines): outgoing ones, their events and
+    recipients as they are made, incoming ones once numbered (``number_arrivals``)."""
+
     def __init__(
         self,
         *,
@@ -115,11 +134,12 @@ class DocumentFactory:
         ids: dict[str, int],
         sequences: dict[tuple[int, int, str, str], int],
         as_of: int,
-        tables: dict[str, list[tuple[object, ...]]],
+        tables: dict[str, list[str]],
+        references: References,
     ) -> None:
         self.world, self.clock, self.rng, self.ids = world, clock, rng, ids
         self.sequences, self.as_of, self.tables = sequences, as_of, tables
-        self.types = {t.name: t for t in DocumentType.objects.filter(name__in=[n for n, _ in TYPES])}
+        self.types = references.types
         self._type_names = [n for n, _ in TYPES if n in self.types]
         self._type_cum: list[int] = []
         total = 0
@@ -127,9 +147,47 @@ class DocumentFactory:
             if name in self.types:
                 total += share
                 self._type_cum.append(total)
-        self.symbols = dict(IssuerProfile.objects.values_list("agency_id", "symbol"))
+        self.symbols = references.symbols
         self.arrivals: list[Arrival] = []
         self._checked: dict[int, str] = {}
+        self._offices_on: dict[dt.date, tuple[list[AgencyInfo], list[float]]] = {}
+
+    def make(self, count: int, offices: list[AgencyInfo], days: list[int]) -> int:
+        """``count`` documents over working days ``days``: outgoing ones (with their arrivals inside the
+        province) in issue order, then incoming ones from outside; returns how many outgoing were made."""
+        rng, clock = self.rng, self.clock
+        per_day = clock.per_day
+        outgoing = round(count * 0.45)
+        moments = sorted(
+            rng.randint(days[0] * per_day, (days[-1] + 1) * per_day - 1) for _ in range(outgoing)
+        )
+        made = 0
+        for work in moments:
+            valid, cumulative = self._offices(offices, clock.dates[clock.work_day(work // per_day)])
+            agency = rng.choices(valid, cum_weights=cumulative)[0]
+            many = rng.choices((0, 1, 2, 3), cum_weights=(35, 75, 90, 100))[0]
+            chosen = rng.choices(valid, cum_weights=cumulative, k=many)
+            recipients = {a.id: a for a in chosen if a.id != agency.id}
+            self.outgoing(work, agency, list(recipients.values()))
+            made += 1
+            if made + len(self.arrivals) >= count:
+                break
+        external = max(count - made - len(self.arrivals), 0)
+        for work in sorted(
+            rng.randint(days[0] * per_day, (days[-1] + 1) * per_day - 1) for _ in range(external)
+        ):
+            valid, cumulative = self._offices(offices, clock.dates[clock.work_day(work // per_day)])
+            self.incoming_from_outside(work, rng.choices(valid, cum_weights=cumulative)[0])
+        self.number_arrivals()
+        return made
+
+    def _offices(self, offices: list[AgencyInfo], day: dt.date) -> tuple[list[AgencyInfo], list[float]]:
+        """The offices that exist on ``day`` and their cumulative weights (busier offices write more)."""
+        found = self._offices_on.get(day)
+        if found is None:
+            valid = [a for a in offices if _valid(a, day)]
+            found = self._offices_on[day] = (valid, list(itertools.accumulate(map(_office_weight, valid))))
+        return found
 
     def _next(self, table: str) -> int:
         value = self.ids[table]
@@ -219,7 +277,7 @@ class DocumentFactory:
         external = "" if rng.random() < 0.7 else "Lưu: VT"
         folded = fold(" ".join(p for p in (number_symbol, subject, agency.name, type_name) if p))
         self.tables["outgoing"].append(
-            (
+            line(
                 doc_id,
                 agency.id,
                 status,
@@ -255,16 +313,17 @@ class DocumentFactory:
         )
         for at, actor, action, after in steps:
             self.tables["document_event"].append(
-                (self._next("document_event"), doc_id, None, action, actor, text(at), "", after)
+                line(self._next("document_event"), doc_id, None, action, actor, text(at), "", after)
             )
         if dispatched is None:
             return
+        made: list[list[object]] = []
         for recipient in electronic if not confidential else recipients:
             row: list[object] = [
                 self._next("recipient"), doc_id, recipient.id, recipient.identifier[:13], recipient.name,
                 "paper" if confidential else "internal", "", None, None,
             ]  # fmt: skip
-            self.tables["recipient"].append(row)  # type: ignore[arg-type]  # a list until numbered
+            made.append(row)
             if confidential:
                 continue
             issued_on = clock.date_text(issued)  # type: ignore[arg-type]
@@ -283,6 +342,8 @@ class DocumentFactory:
                 source=doc_id,
                 recipient=row,
             )
+        # The arrivals have filled in the incoming ids and statuses.
+        self.tables["recipient"].extend(line(*row) for row in made)
 
     # -- incoming -----------------------------------------------------------------------------------------
 
@@ -373,7 +434,7 @@ class DocumentFactory:
             recipient[6] = _EXCHANGE[status]
             recipient[7] = events[-1][5]
             recipient[8] = doc_id
-        self.arrivals.append(Arrival(at, agency.id, confidential, row, events, recipient))
+        self.arrivals.append(Arrival(at, agency.id, confidential, row, events))
 
     def number_arrivals(self) -> None:
         """Arrival numbers in arrival order per agency, year and series; rows into the tables."""
@@ -386,10 +447,24 @@ class DocumentFactory:
             self.sequences[key] = number
             arrival.row[3] = year
             arrival.row[5] = number
-            self.tables["incoming"].append(tuple(arrival.row))
-            self.tables["document_event"].extend(arrival.events)
+            self.tables["incoming"].append(line(*arrival.row))
+            self.tables["document_event"].extend(line(*event) for event in arrival.events)
         self.arrivals.clear()
-        self.tables["recipient"] = [tuple(r) for r in self.tables["recipient"]]
 
 
-Writer = Callable[[], None]
+_OFFICE_WEIGHTS = {
+    AgencyKind.PROVINCIAL_COMMITTEE: 12.0,
+    AgencyKind.DEPARTMENT: 4.0,
+    AgencyKind.DISTRICT_COMMITTEE: 3.0,
+    AgencyKind.COMMUNE_COMMITTEE: 1.0,
+}
+
+
+def _valid(agency: AgencyInfo, day: dt.date) -> bool:
+    return (agency.valid_from is None or agency.valid_from <= day) and (
+        agency.valid_to is None or day <= agency.valid_to
+    )
+
+
+def _office_weight(agency: AgencyInfo) -> float:
+    return _OFFICE_WEIGHTS.get(AgencyKind(agency.kind), 1.0)

@@ -3,7 +3,8 @@ ID numbers (căn cước: province 020, century-and-sex digit, year of birth, 6 
 
 A citizen account is made for the pool; online dossiers belong to one of them, paper dossiers copy a
 citizen's particulars without an owner. ID numbers and phones are unique (the user table says so): ones
-already in the database are skipped.
+already in the database are skipped. A ``Citizen``'s texts are kept as COPY text (``sink``), ready for the
+dossier rows that copy them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+
+from motcua.generator.sink import NULL, escape
 
 FAMILY = (
     ("Nguyễn", 30),
@@ -60,7 +63,7 @@ USER_COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citizen:
     user_id: int
     name: str
@@ -89,17 +92,22 @@ def make_citizens(
     taken_ids: set[str],
     taken_phones: set[str],
     joined_text: str,
-) -> tuple[list[Citizen], list[tuple[object, ...]]]:
-    """``count`` citizens and their user rows (columns ``USER_COLUMNS``)."""
-    password = make_password(None)
+) -> tuple[list[Citizen], list[str]]:
+    """``count`` citizens and their user rows as COPY lines (columns ``USER_COLUMNS``)."""
+    password = escape(make_password(None))
+    addresses = [escape(a) for a in addresses]
     citizens: list[Citizen] = []
-    rows: list[tuple[object, ...]] = []
+    lines: list[str] = []
     serials: dict[str, int] = {}
+    # A few thousand distinct names and birth dates among millions of citizens: one string object each.
+    shared: dict[str, str] = {}
     phone_serial = rng.randrange(10_000_000)
     for k in range(count):
         name, woman = person_name(rng)
+        name = shared.setdefault(name, name)
         year = rng.randint(1950, 2006)
-        birth = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        birth = dt.date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+        birth = shared.setdefault(birth, birth)
         century = 0 if year < 2000 else 2
         head = f"020{century + int(woman)}{year % 100:02d}"
         while True:
@@ -119,27 +127,10 @@ def make_citizens(
         email = f"{username}@example.vn"
         address = rng.choice(addresses)
         user_id = first_id + k
-        citizens.append(Citizen(user_id, name, id_number, birth.isoformat(), phone, email, address))
+        citizens.append(Citizen(user_id, name, id_number, birth, phone, email, address))
         family, _, given = name.partition(" ")
-        rows.append(
-            (
-                user_id,
-                password,
-                None,
-                False,
-                username,
-                given,
-                family,
-                email,
-                False,
-                True,
-                joined_text,
-                "citizen",
-                name,
-                id_number,
-                phone,
-                birth.isoformat(),
-                address,
-            )
+        lines.append(
+            f"{user_id}\t{password}\t{NULL}\tf\t{username}\t{given}\t{family}\t{email}\tf\tt\t{joined_text}\t"
+            f"citizen\t{name}\t{id_number}\t{phone}\t{birth}\t{address}\n"
         )
-    return citizens, rows
+    return citizens, lines

@@ -64,9 +64,11 @@ class WorkClock:
         hours, rest = divmod(abs(self.offset), 3600)
         suffix = "" if utc_text else f"{sign}{hours:02d}" + (f":{rest // 60:02d}" if rest else "")
         shift = self.offset if utc_text else 0
-        self._shift = shift
         self._day_text = [(first + dt.timedelta(days=i)).isoformat() for i in range(-2, self.days + 2)]
         self._time_text = [f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{suffix}" for s in range(DAY)]
+        #: ``wall`` as the database's text input for a datetime (a closure over the tables: it runs about
+        #: ten times per generated dossier)
+        self.text: Callable[[int], str] = _formatter(self._day_text, self._time_text, 2 * DAY - shift)
         self._due_memo: dict[tuple[int, Decimal, str], int] = {}
         self._two = len(self.intervals) == 2
         self._open0, self._open1 = self.intervals[0][0], self.intervals[-1][0]
@@ -124,11 +126,6 @@ class WorkClock:
                 return k * self.per_day + before + max(s - open_, 0)
         return (k + 1) * self.per_day
 
-    def text(self, wall: int) -> str:
-        """``wall`` as the database's text input for a datetime."""
-        moment = wall - self._shift
-        return self._day_text[moment // DAY + 2] + self._time_text[moment % DAY]
-
     def aware(self, wall: int) -> dt.datetime:
         day, s = divmod(wall, DAY)
         return dt.datetime.combine(self.dates[day], dt.time(), tzinfo=self.calendar.timezone) + dt.timedelta(
@@ -156,4 +153,9 @@ class WorkClock:
         return found
 
 
-Formatter = Callable[[int], str]
+def _formatter(day_text: list[str], time_text: list[str], offset: int) -> Callable[[int], str]:
+    def text(wall: int) -> str:
+        moment = wall + offset
+        return day_text[moment // 86_400] + time_text[moment % 86_400]  # literals: no global lookup
+
+    return text

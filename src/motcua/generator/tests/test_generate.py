@@ -1,7 +1,9 @@
 """The generator on the demo province: its rows keep the project's own invariants, on PostgreSQL and SQLite.
 
 A module fixture loads the curated demo and generates 2,000 dossiers and 300 documents over 2025 (the
-two-tier reform of 1 July 2025 falls inside), with the foreign-key checks on.
+two-tier reform of 1 July 2025 falls inside), with the foreign-key checks on; on PostgreSQL the rows are
+made in a second process and the indexes rebuilt (the run more than doubles the demo's tables). Later runs
+append inside a transaction rolled back at the end.
 """
 
 from __future__ import annotations
@@ -16,17 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
-from motcua.catalog.models import ProcedureAssignment
+from motcua.catalog.models import Component, ProcedureAssignment
 from motcua.core import clock
 from motcua.documents.models import IncomingDocument, OutgoingDocument, RegisterSequence
 from motcua.documents.symbols import parse_number_symbol
 from motcua.dossiers import deadlines
 from motcua.dossiers.codes import parse_dossier_code
-from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierSequence, DossierTask
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierPause,
+    DossierSequence,
+    DossierTask,
+)
 from motcua.dossiers.workflow import (
     FINISHED,
     KEEP,
@@ -85,6 +95,8 @@ def _generated(report: Any) -> Any:
 def test_it_makes_what_was_asked_with_plausible_shares(generated: Any) -> None:
     dossiers = _generated(generated)
     assert dossiers.count() == DOSSIERS == generated.dossiers
+    citizens = get_user_model().objects.filter(username__startswith=f"g{generated.run_id}c")
+    assert citizens.count() == generated.citizens > 0
     assert generated.documents == OutgoingDocument.objects.count() + IncomingDocument.objects.count() - 3
     statuses = Counter(dossiers.values_list("status", flat=True))
     finished = sum(n for status, n in statuses.items() if status in FINISHED)
@@ -322,3 +334,102 @@ def test_the_same_seed_and_arguments_give_the_same_rows(generated: Any) -> None:
     first = _run_and_checksum()
     second = _run_and_checksum()
     assert first == second
+
+
+def _schema() -> set[tuple[str, str]]:
+    """Every index and constraint of the database, by name and definition (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = 'public'::regnamespace"
+        )
+        return set(cursor.fetchall())
+
+
+def _counts() -> list[int]:
+    return [
+        model.objects.count()
+        for model in (Dossier, DossierEvent, DossierTask, DossierSequence, OutgoingDocument, GeneratorRun)
+    ] + [get_user_model().objects.count()]
+
+
+def test_a_run_that_drops_the_indexes_builds_every_one_again(generated: Any) -> None:
+    before = _schema() if sink.is_postgresql() else set()
+    with transaction.atomic():
+        report = generate(
+            dossiers=200,
+            documents=40,
+            seed=5,
+            start=dt.date(2026, 1, 5),
+            end=dt.date(2026, 3, 31),
+            append=True,
+            indexes_policy="rebuild",
+            progress=lambda _msg: None,
+            check_foreign_keys=True,
+        )
+        assert report.dossiers == 200
+        if sink.is_postgresql():
+            # The secondary indexes (a GiST one among them) and the unique keys no foreign key uses.
+            dropped = set(report.indexes_rebuilt)
+            assert {"dossier_lifetime_idx", "dossiers_dossier_code_key", "outgoing_search_trgm"} <= dropped
+            assert "dossiers_dossier_pkey" not in dropped
+            assert "dossier_file_current_idx" not in dropped  # led by dossier_id, which only grows
+            assert _schema() == before
+        else:
+            assert report.indexes_rebuilt == []  # SQLite keeps its indexes
+        transaction.set_rollback(True)
+
+
+class _StopError(Exception):
+    pass
+
+
+def test_a_run_that_fails_half_way_leaves_the_database_as_it_was(generated: Any) -> None:
+    schema, counts = (_schema() if sink.is_postgresql() else set()), _counts()
+    messages: list[str] = []
+
+    def progress(message: str) -> None:
+        messages.append(message)
+        if len(messages) == 3:  # after the first batches are written, indexes dropped
+            raise _StopError
+
+    with pytest.raises(_StopError):
+        generate(
+            dossiers=400,
+            documents=40,
+            seed=5,
+            start=dt.date(2026, 1, 5),
+            end=dt.date(2026, 3, 31),
+            append=True,
+            batch=50,
+            indexes_policy="rebuild",
+            progress=progress,
+        )
+    assert _counts() == counts
+    if sink.is_postgresql():
+        assert _schema() == schema
+
+
+def test_texts_with_tabs_newlines_and_backslashes_arrive_unchanged(generated: Any) -> None:
+    name = "Tờ khai\tmẫu số 01\\TP-HT\r\n(bản chính)"
+    first = sink.next_id(DossierFile)
+    with transaction.atomic():
+        Component.objects.update(name=name)
+        generate(
+            dossiers=100,
+            seed=9,
+            start=dt.date(2026, 1, 5),
+            end=dt.date(2026, 1, 30),
+            append=True,
+            stats=False,
+            progress=lambda _msg: None,
+            check_foreign_keys=True,
+        )
+        labels = Counter(
+            DossierFile.objects.filter(pk__gte=first, kind=DossierFile.Kind.INPUT).values_list(
+                "label", flat=True
+            )
+        )
+        transaction.set_rollback(True)
+    assert list(labels) == [name]

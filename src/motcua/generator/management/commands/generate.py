@@ -24,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--append", action="store_true", help="add to data generated before")
         parser.add_argument("--no-stats", action="store_true", help="do not rebuild the report aggregates")
         parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="dossiers per COPY batch")
+        parser.add_argument(
+            "--indexes",
+            choices=("auto", "rebuild", "keep"),
+            default="auto",
+            help="PostgreSQL: drop the secondary indexes before the load and build them after it "
+            "(auto: when the run at least doubles the tables)",
+        )
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,6 +45,7 @@ class Command(BaseCommand):
                 append=options["append"],
                 stats=not options["no_stats"],
                 batch=options["batch"],
+                indexes_policy=options["indexes"],
                 progress=say,
             )
         except DomainError as error:
